@@ -1,0 +1,35 @@
+"""Errors that reach the user as one line, each with its exit code."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+EXIT_NO_PERSON = 3
+EXIT_INTERRUPTED = 130
+
+
+class FormcheckError(Exception):
+    """An error the user can act on; its message is shown as one line."""
+
+    exit_code = EXIT_FAILURE
+
+
+class BadInputError(FormcheckError):
+    """A missing, unreadable or unsupported video, camera, folder or option."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class RuleFileError(BadInputError):
+    """A rule file that cannot be loaded; the message names the file and the key."""
+
+
+class ModelError(FormcheckError):
+    """No usable pose model."""
+
+
+class NoPersonError(FormcheckError):
+    """Nobody was seen in the whole video."""
+
+    exit_code = EXIT_NO_PERSON
