@@ -14,15 +14,15 @@ from pathlib import Path
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import flatbuffers  # noqa: E402
-import mediapipe as mp  # noqa: E402
-import numpy as np  # noqa: E402
-from mediapipe.tasks.metadata import metadata_schema_py_generated as metadata_fb  # noqa: E402
-from mediapipe.tasks.metadata import schema_py_generated as tflite_fb  # noqa: E402
-from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
+import flatbuffers
+import mediapipe as mp
+import numpy as np
+from mediapipe.tasks.metadata import metadata_schema_py_generated as metadata_fb
+from mediapipe.tasks.metadata import schema_py_generated as tflite_fb
+from mediapipe.tasks.python import BaseOptions, vision
 
-from formcheck.landmarks import NUM_LANDMARKS, Landmark  # noqa: E402
-from formcheck.pose import PoseFrame  # noqa: E402
+from formcheck.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.pose import PoseFrame
 
 _TORSO = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
 

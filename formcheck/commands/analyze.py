@@ -1,0 +1,90 @@
+"""`formcheck analyze`: a recorded video in, a summary and reports out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from formcheck.errors import NoPersonError
+from formcheck.model import resolve_model
+from formcheck.pipeline import Analysis, run_analysis
+from formcheck.report.build import build_report
+from formcheck.report.writers import check_report_paths, write_reports
+from formcheck.rules import find_exercise
+from formcheck.video.source import Frame, open_source
+
+
+class FpsColumn(ProgressColumn):
+    """Frames analysed per second."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:5.1f} fps" if task.speed else "  ... fps", style="progress.data.speed")
+
+
+def analyze_command(
+    video: str,
+    exercise: str | None,
+    reports: list[Path],
+    landmarks: Path | None,
+    annotate: Path | None,
+    rules_dir: Path | None,
+    model: str | None,
+    quiet: bool,
+) -> Analysis:
+    """Run the whole analysis of one video and write what was asked for."""
+    console = Console(stderr=True, quiet=quiet)
+    check_report_paths([*reports, *([landmarks] if landmarks else [])] if False else reports)
+    rules = find_exercise(exercise, rules_dir) if exercise else None
+    source = open_source(video)
+    resolved = resolve_model(model)
+    from formcheck.estimator import PoseEstimator
+
+    with PoseEstimator(resolved.path) as estimator:
+
+        def poses(frame: Frame):  # noqa: ANN202
+            return estimator.detect(frame.image, frame.timestamp_ms)
+
+        def with_progress(frames: Iterator[Frame]) -> Iterator[Frame]:
+            columns = [TextColumn("analysing"), BarColumn(), TaskProgressColumn(), FpsColumn(), TimeRemainingColumn()]
+            with Progress(*columns, console=console, transient=True, disable=quiet) as bar:
+                task = bar.add_task("frames", total=source.frame_count)
+                for frame in frames:
+                    yield frame
+                    bar.advance(task)
+
+        if rules is None:
+            from formcheck.errors import BadInputError
+
+            raise BadInputError("name the exercise with --exercise (see `formcheck exercises`)")
+        analysis = run_analysis(source, poses, rules, landmarks_csv=landmarks, frames=with_progress)
+    report = build_report(analysis)
+    write_reports(reports, report, analysis)
+    print_summary(console, report, reports)
+    if analysis.analyzer.frames_with_person == 0:
+        raise NoPersonError(f"{video}: nobody was seen in the video (report written with no reps)")
+    return analysis
+
+
+def print_summary(console: Console, report: dict, written: list[Path]) -> None:
+    """A few lines: reps, score, faults, cues that could not be checked."""
+    by_side = report["reps_by_side"]
+    reps = f"{report['rep_count']}" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
+    score = "-" if report["score"] is None else f"{report['score']:.0f}/100"
+    console.print(f"[bold]{report['exercise_name']}[/bold]: {reps} reps, score {score}, "
+                  f"camera {report['camera']['view_label']}" + ("" if report["complete"] else " [yellow](incomplete)"))  # fmt: skip
+    for cue_id, cue in report["cues"].items():
+        if cue["fault"]:
+            count = cue["reps_with_fault"]
+            where = f" on {count} of {report['rep_count']} reps" if count is not None else ""
+            console.print(f"  [red]✗[/red] {cue_id}{where}: {cue['message']}")
+        elif not cue["checked"]:
+            console.print(f"  [dim]- {cue_id} not checked: {cue['not_checked_reason']}[/dim]")
+    for finding in report["findings"]:
+        if finding["cue"] == "rep_range":
+            console.print(f"  [yellow]![/yellow] {finding['message']}")
+    for path in written:
+        console.print(f"  report written: {path}")

@@ -1,0 +1,163 @@
+"""Rep counting: a hysteresis state machine on a smoothed signal, fed by timestamps. It draws nothing."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import median
+
+from formcheck.rules import RepDefinition
+
+HOLD_BAND = 0.15     # the top is held while the signal stays within 15% of the rep's range of its peak
+MAX_GAP_S = 1.5      # a rep interrupted by a longer gap in tracking is abandoned
+
+
+@dataclass(frozen=True)
+class RepEvent:
+    """A finished movement: a counted rep or a partial one (reported, not counted)."""
+
+    counted: bool
+    side: str | None
+    start_s: float
+    top_s: float
+    end_s: float
+    hold_s: float
+    peak: float
+    amplitude: float
+    reason: str = ""
+
+
+class RepCounter:
+    """Counts reps in one signal: REST until it rises past ``enter``, then UP until it falls below ``exit``."""
+
+    def __init__(self, definition: RepDefinition, side: str | None = None) -> None:
+        self.definition = definition
+        self.side = side
+        self.count = 0
+        self._amplitudes: list[float] = []
+        self._smoothed: float | None = None
+        self._last_t: float | None = None
+        self._up = False
+        self._rest_since = 0.0        # last time the signal was at rest (below exit)
+        self._rest_low = math.inf     # lowest value of the rest before this rep
+        self._start_s = self._top_s = 0.0
+        self._peak = -math.inf
+        self._hold_start: float | None = None
+        self._hold_best = 0.0
+
+    @property
+    def value(self) -> float | None:
+        """The smoothed signal."""
+        return self._smoothed
+
+    @property
+    def in_rep(self) -> bool:
+        """True between the start and the end of a movement."""
+        return self._up
+
+    @property
+    def holding_s(self) -> float:
+        """How long the current top has been held (0 when not holding)."""
+        if not self._up or self._hold_start is None or self._last_t is None:
+            return 0.0
+        return self._last_t - self._hold_start
+
+    @property
+    def progress(self) -> float:
+        """Where the signal stands between rest (0) and a full top (1)."""
+        if self._smoothed is None:
+            return 0.0
+        d = self.definition
+        return min(1.0, max(0.0, (self._smoothed - d.exit) / (d.top - d.exit)))
+
+    def update(self, t_s: float, value: float) -> RepEvent | None:
+        """Feed one sample (NaN when the body is not seen); returns an event when a movement ends."""
+        if math.isnan(value):
+            if self._up and self._last_t is not None and t_s - self._last_t > MAX_GAP_S:
+                self._up = False   # tracking lost mid-rep: abandon it
+                self._smoothed = None
+            return None
+        self._smooth(t_s, value)
+        s = self._smoothed
+        assert s is not None
+        d = self.definition
+        if not self._up:
+            if s > d.enter:
+                self._begin(t_s, s)
+            else:
+                if s <= d.exit:
+                    self._rest_since = t_s
+                self._rest_low = min(self._rest_low, s)
+            return None
+        self._track_top(t_s, s)
+        if s < d.exit:
+            return self._finish(t_s, interrupted=False)
+        return None
+
+    def finish(self, t_s: float) -> RepEvent | None:
+        """End of the stream: a movement that already reached its top still counts."""
+        if not self._up:
+            return None
+        return self._finish(t_s, interrupted=True)
+
+    def reset(self) -> None:
+        """Forget everything (a new set)."""
+        self.__init__(self.definition, self.side)
+
+    def _smooth(self, t_s: float, value: float) -> None:
+        if self._smoothed is None or self._last_t is None:
+            self._smoothed = value
+        else:
+            dt = max(0.0, t_s - self._last_t)
+            tau = self.definition.smoothing_s
+            alpha = 1.0 if tau <= 0 else 1.0 - math.exp(-dt / tau)
+            self._smoothed += alpha * (value - self._smoothed)
+        self._last_t = t_s
+
+    def _begin(self, t_s: float, s: float) -> None:
+        self._up = True
+        self._start_s = self._rest_since
+        self._peak, self._top_s = s, t_s
+        self._hold_start, self._hold_best = None, 0.0
+
+    def _track_top(self, t_s: float, s: float) -> None:
+        if s > self._peak:
+            self._peak, self._top_s = s, t_s
+        base = self._rest_low if math.isfinite(self._rest_low) else self.definition.exit
+        band = HOLD_BAND * max(self._peak - base, 1e-6)
+        if s >= self._peak - band:
+            if self._hold_start is None:
+                self._hold_start = t_s
+            self._hold_best = max(self._hold_best, t_s - self._hold_start)
+        else:
+            self._hold_start = None
+
+    def _finish(self, t_s: float, interrupted: bool) -> RepEvent | None:
+        d = self.definition
+        self._up = False
+        base = self._rest_low if math.isfinite(self._rest_low) else d.exit
+        amplitude = self._peak - base
+        self._rest_low, self._rest_since = math.inf, t_s
+        duration = t_s - self._start_s
+        if duration < d.min_duration_s and not interrupted:
+            return None
+        reason = ""
+        if self._peak < d.min_peak:
+            reason = "did not reach the top"
+        elif self._amplitudes and amplitude < d.partial_fraction * median(self._amplitudes):
+            reason = "much shorter than the other reps"
+        counted = not reason
+        if counted:
+            self.count += 1
+            self._amplitudes.append(amplitude)
+        return RepEvent(
+            counted=counted,
+            side=self.side,
+            start_s=self._start_s,
+            top_s=self._top_s,
+            end_s=t_s,
+            hold_s=self._hold_best,
+            peak=self._peak,
+            amplitude=amplitude,
+            reason=reason,
+        )

@@ -1,0 +1,154 @@
+"""The analysis loop: frames -> poses -> set analysis, with progress, landmark export and interruption."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from formcheck.analysis import RepResult, SetAnalyzer
+from formcheck.atomic import atomic_path
+from formcheck.landmarks import Landmark
+from formcheck.pose import PoseFrame
+from formcheck.rules import ExerciseRules
+from formcheck.video.source import Frame, FrameSource
+
+THUMBNAIL_WIDTH = 240
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What was analysed."""
+
+    path: str
+    fps: float
+    frames: int
+    duration_s: float
+    width: int
+    height: int
+
+
+@dataclass
+class Analysis:
+    """Everything a report needs about one analysed set."""
+
+    rules: ExerciseRules
+    analyzer: SetAnalyzer
+    source: SourceInfo
+    complete: bool
+    analysed_at: str
+    keyframes: dict[int, tuple[np.ndarray, PoseFrame]] = field(default_factory=dict)
+    recognition: dict | None = None
+    interruption: str | None = None
+
+
+class LandmarkCsv:
+    """Streams per-frame landmarks to CSV (frame, t, then x, y, z, visibility of the 33 points), atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self._stack = ExitStack()
+        self._tmp = self._stack.enter_context(atomic_path(path))
+        self._file = self._stack.enter_context(open(self._tmp, "w", newline="", encoding="utf-8"))
+        self._writer = csv.writer(self._file)
+        header = ["frame", "t"]
+        for landmark in Landmark:
+            name = landmark.name.lower()
+            header += [f"{name}_x", f"{name}_y", f"{name}_z", f"{name}_visibility"]
+        self._writer.writerow(header)
+
+    def write(self, index: int, pose: PoseFrame) -> None:
+        values = np.column_stack([pose.xyz, pose.visibility]).ravel()
+        cells = ["" if np.isnan(v) else f"{v:.5f}" for v in values]
+        self._writer.writerow([index, f"{pose.t:.3f}", *cells])
+
+    def close(self) -> None:
+        """Finish the file (it appears under its name only now)."""
+        self._file.flush()
+        self._stack.close()
+
+
+def _thumbnail(image: np.ndarray) -> np.ndarray:
+    height, width = image.shape[:2]
+    scale = THUMBNAIL_WIDTH / width
+    return cv2.resize(image, (THUMBNAIL_WIDTH, max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+
+
+def run_analysis(
+    source: FrameSource,
+    poses: Callable[[Frame], PoseFrame],
+    rules: ExerciseRules,
+    *,
+    landmarks_csv: Path | None = None,
+    frames: Callable[[Iterator[Frame]], Iterator[Frame]] | None = None,
+    on_pose: Callable[[Frame, PoseFrame, SetAnalyzer, list], None] | None = None,
+    view: str | None = None,
+) -> Analysis:
+    """Analyse every frame of ``source``; Ctrl-C stops early and returns what was analysed (complete=False).
+
+    ``poses`` turns a frame into a PoseFrame (the MediaPipe adapter); ``frames`` may wrap the frame iterator
+    (e.g. in a progress bar); ``on_pose`` sees every analysed frame (e.g. to draw an annotated video).
+    """
+    analyzer = SetAnalyzer(rules, view=view)
+    exporter = LandmarkCsv(landmarks_csv) if landmarks_csv else None
+    keyframes: dict[int, tuple[np.ndarray, PoseFrame]] = {}
+    best: dict[str | None, tuple[float, np.ndarray, PoseFrame]] = {}
+    count, width, height, last_t = 0, 0, 0, 0.0
+    complete, interruption = True, None
+    iterator = frames(iter(source)) if frames else iter(source)
+    try:
+        for frame in iterator:
+            pose = poses(frame)
+            count += 1
+            height, width = frame.image.shape[:2]
+            last_t = pose.t
+            if exporter:
+                exporter.write(frame.index, pose)
+            events = analyzer.update(pose)
+            for event in events:
+                if isinstance(event, RepResult) and event.side in best:
+                    keyframes[event.index] = best.pop(event.side)[1:]
+            _keep_peak_frame(analyzer, frame, pose, best)
+            if on_pose:
+                on_pose(frame, pose, analyzer, events)
+    except KeyboardInterrupt:
+        complete, interruption = False, "interrupted by the user (Ctrl-C)"
+    finally:
+        source.close()
+    for event in analyzer.finish():
+        if isinstance(event, RepResult) and event.side in best:
+            keyframes[event.index] = best.pop(event.side)[1:]
+    if exporter:
+        exporter.close()
+    if source.is_live and complete:
+        interruption = None
+    fps = source.fps
+    duration = last_t + 1.0 / fps if count else 0.0
+    info = SourceInfo(source.name, fps, count, round(duration, 3), width, height)
+    return Analysis(
+        rules=rules,
+        analyzer=analyzer,
+        source=info,
+        complete=complete,
+        analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        keyframes=keyframes,
+        interruption=interruption,
+    )
+
+
+def _keep_peak_frame(
+    analyzer: SetAnalyzer, frame: Frame, pose: PoseFrame, best: dict[str | None, tuple[float, np.ndarray, PoseFrame]]
+) -> None:
+    """Remember, per side, the frame where the rep in progress is at its highest (for report thumbnails)."""
+    for side, counter in analyzer.counters.items():
+        if not counter.in_rep or counter.value is None:
+            if not counter.in_rep:
+                best.pop(side, None)
+            continue
+        if side not in best or counter.value > best[side][0]:
+            best[side] = (counter.value, _thumbnail(frame.image), pose)

@@ -1,0 +1,117 @@
+"""Render a :class:`SynthConfig` to an MP4 plus its ground-truth JSON."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from formcheck.synth.body import Skeleton, truth_points
+from formcheck.synth.config import SynthConfig
+from formcheck.synth.figure import Appearance, build_figure
+from formcheck.synth.render import Rasteriser, hex_color
+from formcheck.synth.scene import VIEW_YAW, Camera, frame_camera, near_side
+from formcheck.synth.timeline import Motion
+from formcheck.synth.truth import build_truth, truth_path, write_truth
+
+
+@dataclass
+class Shot:
+    """Everything needed to draw the frames of one config."""
+
+    cfg: SynthConfig
+    motion: Motion
+    times: np.ndarray
+    skeletons: list[Skeleton]
+    joints_3d: np.ndarray
+    camera: Camera
+    view: str
+    yaw_deg: float
+
+
+def plan(cfg: SynthConfig) -> Shot:
+    """Pose every frame and place the camera (cheap; no rendering)."""
+    motion = Motion(cfg)
+    n = int(math.floor(motion.timeline.duration_s * cfg.fps + 1e-9))
+    times = np.arange(n) / cfg.fps
+    skeletons = [motion.skeleton(float(t)) for t in times]
+    joints = np.stack([truth_points(sk, motion.dims) for sk in skeletons])
+    view = cfg.view or motion.spec.view
+    sign = 1.0 if cfg.camera_side == "left" else -1.0
+    yaw = cfg.yaw_deg if cfg.yaw_deg is not None else sign * VIEW_YAW[view]
+    framing = [
+        joints[i]
+        for i, t in enumerate(times)
+        if motion.segment(float(t)).kind != "switch"
+    ]
+    pts = [np.concatenate(framing)]
+    for kind, a, b in skeletons[0].props:
+        if kind == "bench":
+            pts.append(np.array([a + b * np.array([sx, 1, sz]) for sx in (-1, 1) for sz in (-1, 1)]))
+    pts.append(np.array([[0.0, 0.0, 0.0]]) + pts[0].mean(axis=0) * np.array([1, 0, 1]))
+    cam_h = cfg.camera_height_m if cfg.camera_height_m is not None else motion.spec.camera_height * motion.dims.s
+    cam = frame_camera(np.concatenate(pts), yaw, cam_h, cfg.fov_deg, cfg.width, cfg.height, cfg.fill, cfg.distance_m)
+    return Shot(cfg, motion, times, skeletons, joints, cam, view, yaw)
+
+
+def rasteriser(shot: Shot) -> Rasteriser:
+    """The ray-caster for a shot's camera."""
+    cfg = shot.cfg
+    cam = shot.camera
+    target_dist = float(np.hypot(*(cam.position[[0, 2]] - shot.joints_3d.mean(axis=(0, 1))[[0, 2]])))
+    return Rasteriser(
+        cam.scaled(cfg.supersample),
+        (cfg.width, cfg.height),
+        hex_color(cfg.background),
+        hex_color(cfg.floor),
+        target_dist + 1.6,
+    )
+
+
+def frames(shot: Shot, start: int = 0, stop: int | None = None):
+    """Yield rendered BGR frames of a shot."""
+    cfg = shot.cfg
+    look = Appearance.from_hex(cfg.skin, cfg.shirt, cfg.shorts, cfg.hair, cfg.shoes)
+    rast = rasteriser(shot)
+    for sk in shot.skeletons[start:stop]:
+        yield rast.render(build_figure(sk, shot.motion.dims, look))
+
+
+def render(
+    cfg: SynthConfig,
+    out: Path,
+    gzip_truth: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Render ``cfg`` to ``out`` (MP4) and write the truth next to it; returns the truth dict."""
+    shot = plan(cfg)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.mp4")
+    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), float(cfg.fps), (cfg.width, cfg.height))
+    if not writer.isOpened():
+        raise RuntimeError(f"OpenCV cannot write {out}")
+    total = len(shot.skeletons)
+    try:
+        for i, img in enumerate(frames(shot)):
+            writer.write(img)
+            if progress:
+                progress(i + 1, total)
+    finally:
+        writer.release()
+    os.replace(tmp, out)
+    uv, _ = shot.camera.project(shot.joints_3d.reshape(-1, 3))
+    j2d = (uv / np.array([cfg.width, cfg.height])).reshape(total, -1, 2)
+    truth = build_truth(
+        cfg, shot.motion.timeline, out.name, shot.view, near_side(shot.yaw_deg), shot.joints_3d, j2d
+    )
+    path = truth_path(out)
+    if gzip_truth:
+        path = path.with_name(path.name + ".gz")
+    write_truth(truth, path)
+    return truth
