@@ -166,11 +166,22 @@ class SetAnalyzer:
                 body, fn = bodies[self._space(space)], get_measure(measure)
                 row[2 * i] = fn(body, "left")
                 row[2 * i + 1] = fn(body, "right")
-        self.log.append(pose.t, row)
+        return self.advance(pose.t, row)
+
+    def measure_keys(self) -> list[str]:
+        """Names of the per-frame values: "signal", then the id of every cue that has a measure."""
+        return [key for key, _, _ in self._measures]
+
+    def advance(self, t_s: float, row: np.ndarray) -> list[RepResult | RepEvent]:
+        """Feed one frame's measured values (left, right for each of ``measure_keys()``; NaN when unseen)."""
+        if self.view is None:
+            raise RuntimeError("set the camera view before feeding measured values")
+        self.last_t = t_s
+        self.log.append(t_s, row)
         events: list[RepResult | RepEvent] = []
         for side, counter in self.counters.items():
             value = row[SIDES.index(side or self.near_side)]
-            event = counter.update(pose.t, float(value))
+            event = counter.update(t_s, float(value))
             if event is not None:
                 events.append(self._record(event))
         return events

@@ -8,7 +8,7 @@ from statistics import median
 
 from formcheck.rules import RepDefinition
 
-HOLD_BAND = 0.15     # the top is held while the signal stays within 15% of the rep's range of its peak
+HOLD_BAND = 0.10     # the top is held while the signal stays within 10% of the rep's range of its peak
 MAX_GAP_S = 1.5      # a rep interrupted by a longer gap in tracking is abandoned
 
 
@@ -42,8 +42,7 @@ class RepCounter:
         self._rest_low = math.inf     # lowest value of the rest before this rep
         self._start_s = self._top_s = 0.0
         self._peak = -math.inf
-        self._hold_start: float | None = None
-        self._hold_best = 0.0
+        self._trace: list[tuple[float, float]] = []   # (t, smoothed) since the rep started
 
     @property
     def value(self) -> float | None:
@@ -58,9 +57,15 @@ class RepCounter:
     @property
     def holding_s(self) -> float:
         """How long the current top has been held (0 when not holding)."""
-        if not self._up or self._hold_start is None or self._last_t is None:
+        if not self._up or not self._trace:
             return 0.0
-        return self._last_t - self._hold_start
+        floor = self._hold_floor()
+        start = self._trace[-1][0]
+        for t, s in reversed(self._trace):
+            if s < floor:
+                break
+            start = t
+        return self._trace[-1][0] - start
 
     @property
     def progress(self) -> float:
@@ -118,23 +123,32 @@ class RepCounter:
         self._up = True
         self._start_s = self._rest_since
         self._peak, self._top_s = s, t_s
-        self._hold_start, self._hold_best = None, 0.0
+        self._trace = [(t_s, s)]
 
     def _track_top(self, t_s: float, s: float) -> None:
         if s > self._peak:
             self._peak, self._top_s = s, t_s
+        self._trace.append((t_s, s))
+
+    def _hold_floor(self) -> float:
         base = self._rest_low if math.isfinite(self._rest_low) else self.definition.exit
-        band = HOLD_BAND * max(self._peak - base, 1e-6)
-        if s >= self._peak - band:
-            if self._hold_start is None:
-                self._hold_start = t_s
-            self._hold_best = max(self._hold_best, t_s - self._hold_start)
-        else:
-            self._hold_start = None
+        return self._peak - HOLD_BAND * max(self._peak - base, 1e-6)
+
+    def _longest_hold(self) -> float:
+        """Longest time the signal stayed near its peak during this rep."""
+        floor, best, start = self._hold_floor(), 0.0, None
+        for t, s in self._trace:
+            if s >= floor:
+                start = t if start is None else start
+                best = max(best, t - start)
+            else:
+                start = None
+        return best
 
     def _finish(self, t_s: float, interrupted: bool) -> RepEvent | None:
         d = self.definition
         self._up = False
+        hold_s = self._longest_hold()
         base = self._rest_low if math.isfinite(self._rest_low) else d.exit
         amplitude = self._peak - base
         self._rest_low, self._rest_since = math.inf, t_s
@@ -156,7 +170,7 @@ class RepCounter:
             start_s=self._start_s,
             top_s=self._top_s,
             end_s=t_s,
-            hold_s=self._hold_best,
+            hold_s=hold_s,
             peak=self._peak,
             amplitude=amplitude,
             reason=reason,

@@ -15,8 +15,7 @@ if TYPE_CHECKING:
     from formcheck.analysis import FrameLog
 
 TOP_BAND = 0.2          # the top phase: frames within 20% of the rep's range of its peak
-START_BEFORE_S = 0.5    # the start phase: half a second before the rep starts ...
-START_INTO = 0.15       # ... to 15% of the way into it
+START_BEFORE_S = 0.5    # the start phase: the half second before the rep starts
 MIN_VALID = 0.4         # a cue is judged when at least 40% of its phase's frames could be measured
 LOW, HIGH = 10, 90      # percentiles compared with min and max: brief glitches are not faults
 
@@ -44,12 +43,12 @@ def view_reason(cue: Cue, view: str) -> str:
 
 def _phase_values(cue: Cue, log: FrameLog, event: RepEvent, side: str) -> np.ndarray:
     if cue.phase == "start":
-        span = log.window(event.start_s - START_BEFORE_S, event.start_s + START_INTO * (event.top_s - event.start_s))
+        span = log.window(event.start_s - START_BEFORE_S, event.start_s)
         return log.column(cue.id, side, span)
     span = log.window(event.start_s, event.end_s)
     values = log.column(cue.id, side, span)
     if cue.phase == "top":
-        signal = log.column("signal", side if event.side else side, span)
+        signal = log.column("signal", side, span)
         near_top = signal >= event.peak - TOP_BAND * event.amplitude
         if np.any(near_top):
             values = values[near_top]

@@ -33,7 +33,7 @@ class SynthConfig:
     yaw_deg: float | None = None
     distance_m: float | None = None
     camera_height_m: float | None = None
-    fov_deg: float = 50.0
+    fov_deg: float = 45.0
     fill: float = 0.8
     fps: float = 30.0
     width: int = 640

@@ -34,6 +34,15 @@ class Shot:
     yaw_deg: float
 
 
+def _extremities(sk: Skeleton, s: float) -> np.ndarray:
+    """Points beyond the joints that must stay in frame: top of the head, hands with dumbbells."""
+    pts = [sk.p["head"] + 0.14 * s * sk.head[:, 1], sk.p["head"] - 0.14 * s * sk.head[:, 1]]
+    for side in ("left", "right"):
+        wrist, elbow = sk.p[f"{side}_wrist"], sk.p[f"{side}_elbow"]
+        pts.append(wrist + 0.14 * s * (wrist - elbow) / np.linalg.norm(wrist - elbow))
+    return np.array(pts)
+
+
 def plan(cfg: SynthConfig) -> Shot:
     """Pose every frame and place the camera (cheap; no rendering)."""
     motion = Motion(cfg)
@@ -45,8 +54,8 @@ def plan(cfg: SynthConfig) -> Shot:
     sign = 1.0 if cfg.camera_side == "left" else -1.0
     yaw = cfg.yaw_deg if cfg.yaw_deg is not None else sign * VIEW_YAW[view]
     framing = [
-        joints[i]
-        for i, t in enumerate(times)
+        np.concatenate([joints[i], _extremities(sk, motion.dims.s)])
+        for i, (t, sk) in enumerate(zip(times, skeletons))
         if motion.segment(float(t)).kind != "switch"
     ]
     pts = [np.concatenate(framing)]

@@ -1,0 +1,93 @@
+"""The rep counter as sequence in, events out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.counter import RepCounter
+from formcheck.rules import RepDefinition
+
+DEFINITION = RepDefinition(signal="arm_raise", space="world", enter=35, exit=25, top=85, min_peak=40,
+                           min_duration_s=0.6, smoothing_s=0.05, hold_s=0, partial_fraction=0.5)  # fmt: skip
+
+
+def run(keyframes: list[tuple[float, float]], fps: float = 30.0) -> tuple[RepCounter, list]:
+    """Feed a piecewise-linear signal through a counter; return it and its events."""
+    times, values = zip(*keyframes, strict=True)
+    counter, events = RepCounter(DEFINITION), []
+    for t in np.arange(0.0, times[-1], 1.0 / fps):
+        event = counter.update(float(t), float(np.interp(t, times, values)))
+        if event:
+            events.append(event)
+    end = counter.finish(times[-1])
+    return counter, events + ([end] if end else [])
+
+
+def reps(n: int, peak: float = 90, up: float = 1.0, hold: float = 0.3, down: float = 1.0, rest: float = 0.7):
+    keys, t = [(0.0, 10.0)], 0.0
+    for _ in range(n):
+        t += rest
+        keys.append((t, 10.0))
+        keys += [(t + up, peak), (t + up + hold, peak), (t + up + hold + down, 10.0)]
+        t += up + hold + down
+    keys.append((t + rest, 10.0))
+    return keys
+
+
+def test_counts_full_reps_with_times_from_timestamps() -> None:
+    counter, events = run(reps(3))
+    assert counter.count == 3
+    assert [e.counted for e in events] == [True, True, True]
+    first = events[0]
+    assert 0.7 <= first.start_s <= 1.2 and 1.6 <= first.top_s <= 2.1 and 2.4 <= first.end_s <= 3.0
+
+
+def test_frame_rate_does_not_change_the_count_or_the_times() -> None:
+    slow_counter, slow = run(reps(4), fps=10)
+    fast_counter, fast = run(reps(4), fps=60)
+    assert slow_counter.count == fast_counter.count == 4
+    assert abs(slow[2].end_s - fast[2].end_s) < 0.2
+
+
+def test_low_excursion_is_a_partial_rep_not_counted() -> None:
+    keys = reps(2) + [(t + 8.0, v) for t, v in reps(1, peak=38)[1:]]
+    counter, events = run(keys)
+    assert counter.count == 2
+    assert [e.counted for e in events] == [True, True, False]
+    assert events[-1].reason
+
+
+def test_much_shorter_rep_after_full_ones_is_partial() -> None:
+    keys = reps(3) + [(t + 12.0, v) for t, v in reps(1, peak=45)[1:]]
+    counter, events = run(keys)
+    assert counter.count == 3 and not events[-1].counted
+
+
+def test_jitter_around_threshold_is_not_counted_twice() -> None:
+    t = np.arange(0, 4, 1 / 30)
+    noisy = 30 + 6 * np.sin(2 * np.pi * 7 * t)  # oscillates around enter/exit without a real rep
+    counter = RepCounter(DEFINITION)
+    events = [counter.update(float(a), float(b)) for a, b in zip(t, noisy, strict=True)]
+    assert counter.count == 0
+    assert all(e is None or not e.counted for e in events)
+
+
+def test_hold_is_timed_at_the_top() -> None:
+    _, events = run(reps(2, hold=2.0))
+    assert all(1.7 <= e.hold_s <= 2.5 for e in events)
+
+
+def test_nan_gaps_do_not_break_counting() -> None:
+    counter = RepCounter(DEFINITION)
+    keys = reps(2)
+    times, values = zip(*keys, strict=True)
+    for t in np.arange(0, times[-1], 1 / 30):
+        value = float("nan") if 1.0 < t < 1.2 else float(np.interp(t, times, values))
+        counter.update(float(t), value)
+    assert counter.count == 2
+
+
+def test_rep_in_progress_at_the_end_counts_when_it_reached_the_top() -> None:
+    keys = reps(1) + [(6.0, 10.0), (7.0, 90.0), (7.5, 90.0)]
+    counter, events = run(keys)
+    assert counter.count == 2 and events[-1].counted
