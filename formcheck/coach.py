@@ -1,0 +1,196 @@
+"""Live coaching: which single cue to show now. Pure logic driven by frame timestamps; it draws nothing.
+
+``Coach`` turns a stream of candidate advice (one list per frame) into one steady message: a candidate is shown
+only once it has persisted ``persist_s`` (so one noisy frame never shows a fault), and a shown message stays at
+least ``min_show_s`` (so the screen never flickers). ``live_advice`` lists the candidates of one moment from a
+``SetAnalyzer`` - the same rules, measures and counter that ``analyze`` uses, read, never recomputed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from formcheck.analysis import RepResult, SetAnalyzer
+from formcheck.measures import SIDES, UNITS
+from formcheck.rules import Cue, ExerciseRules
+from formcheck.view import VIEW_LABELS
+
+PERSIST_S = 0.5       # a candidate must last this long before it is shown
+MIN_SHOW_S = 2.0      # a shown message stays at least this long
+EVENT_S = 3.0         # advice about a finished rep stays a candidate this long
+LEVELS = {"tip": 0, "good": 1, "fault": 2}
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One thing the coach could say: ``key`` identifies it across frames (usually the cue id)."""
+
+    key: str
+    text: str
+    level: str = "tip"          # tip < good < fault
+    priority: float = 0.0       # within a level, higher wins (the cue's weight)
+    instant: bool = False       # already confirmed (a judged rep): no need to persist first
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        return LEVELS[self.level], self.priority
+
+
+class Coach:
+    """Picks the single most important advice to show, steadily, from per-frame candidates."""
+
+    def __init__(self, persist_s: float = PERSIST_S, min_show_s: float = MIN_SHOW_S, event_s: float = EVENT_S) -> None:
+        self.persist_s, self.min_show_s, self.event_s = persist_s, min_show_s, event_s
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything (a new set)."""
+        self.current: Advice | None = None
+        self._shown_at = -math.inf
+        self._since: dict[str, float] = {}
+        self._events: list[tuple[float, Advice]] = []
+        self._last_t: float | None = None
+
+    def notify(self, t_s: float, advice: Iterable[Advice]) -> None:
+        """One-shot advice (e.g. the faults of the rep that just ended): a candidate for ``event_s`` seconds."""
+        self._events.extend((t_s + self.event_s, a) for a in advice)
+
+    def update(self, t_s: float, candidates: Sequence[Advice]) -> Advice | None:
+        """Feed one frame's candidates; returns the advice to show now (or None)."""
+        if self._last_t is not None and t_s < self._last_t:
+            self.reset()
+        self._last_t = t_s
+        self._events = [(until, a) for until, a in self._events if until >= t_s]
+        pool = {a.key: a for a in candidates}
+        for _, event in self._events:
+            if event.key not in pool or event.rank > pool[event.key].rank:
+                pool[event.key] = event
+        self._since = {key: self._since.get(key, t_s) for key in pool}
+        eligible = [a for a in pool.values() if a.instant or t_s - self._since[a.key] >= self.persist_s]
+        if self.current is not None and t_s - self._shown_at < self.min_show_s:
+            return self.current
+        best = max(eligible, key=lambda a: a.rank, default=None)
+        still = next((a for a in eligible if self.current and a.key == self.current.key), None)
+        if still is not None and (best is None or best.rank <= still.rank):
+            self.current = still   # keep it (its text may carry a fresher value)
+            return self.current
+        self.current = best
+        self._shown_at = t_s
+        return best
+
+
+# -- candidates from the set analysis ------------------------------------------------------------------
+
+
+def format_value(cue: Cue, value: float) -> str:
+    """A measure value with its unit, short enough for a display."""
+    unit = UNITS.get(cue.measure or "", "°")
+    return f"{value:.0f}°" if unit == "°" else f"{value:+.2f}"
+
+
+def _message(cue: Cue, value: float | None) -> str:
+    try:
+        return cue.message.format(value=value if value is not None else float("nan"))
+    except (ValueError, TypeError):
+        return cue.message
+
+
+def _checkable(rules: ExerciseRules, view: str | None) -> list[Cue]:
+    return [c for c in rules.cues if view is None or view in c.views]
+
+
+def live_side(analyzer: SetAnalyzer) -> str:
+    """The side whose measures are shown: the moving arm for one-arm exercises, else the side nearer the camera."""
+    return analyzer.active_counter().side or analyzer.near_side
+
+
+@dataclass(frozen=True)
+class LiveMeasure:
+    """The current value of one cue's measure and whether it is within the cue's limits."""
+
+    cue_id: str
+    value: float
+    ok: bool
+    text: str
+
+
+def live_measures(analyzer: SetAnalyzer) -> list[LiveMeasure]:
+    """Current values of the range cues that this view can check (empty before the view is known)."""
+    if analyzer.view is None or not analyzer.log.rows:
+        return []
+    row, side = analyzer.log.rows[-1], SIDES.index(live_side(analyzer))
+    out = []
+    for cue in _checkable(analyzer.rules, analyzer.view):
+        if cue.kind != "range" or cue.id not in analyzer.log.keys or cue.baseline is not None:
+            continue
+        value = float(row[analyzer.log.keys.index(cue.id) * 2 + side])
+        if math.isnan(value):
+            continue
+        ok = not ((cue.min is not None and value < cue.min) or (cue.max is not None and value > cue.max))
+        out.append(LiveMeasure(cue.id, value, ok, f"{cue.id} {format_value(cue, value)}"))
+    return out
+
+
+def _in_phase(cue: Cue, in_rep: bool, at_top: bool) -> bool:
+    return {"rep": in_rep, "top": at_top, "start": not in_rep}[cue.phase]
+
+
+def live_advice(analyzer: SetAnalyzer) -> list[Advice]:
+    """The candidates of this moment: cues broken now (in their phase), else a tip for the current phase."""
+    rules = analyzer.rules
+    if analyzer.view is None or not analyzer.log.rows:
+        return [Advice("_setup", f"Get into position, {_views_text(rules)}", "tip", 1.0)]
+    if math.isnan(float(analyzer.log.rows[-1][0])) and math.isnan(float(analyzer.log.rows[-1][1])):
+        return [Advice("_in_view", "Step back so your whole body is in view", "tip", 2.0)]
+    counter = analyzer.active_counter()
+    in_rep, at_top = counter.in_rep, counter.in_rep and counter.holding_s > 0
+    cues = {c.id: c for c in rules.cues}
+    advice = []
+    for measure in live_measures(analyzer):
+        cue = cues[measure.cue_id]
+        if not measure.ok and _in_phase(cue, in_rep, at_top):
+            advice.append(Advice(cue.id, _message(cue, measure.value), "fault", cue.weight))
+    if analyzer.view not in rules.views:
+        advice.append(Advice("_view", f"Film {_views_text(rules)} to check every cue", "tip", 1.0))
+    tip = _phase_tip(_checkable(rules, analyzer.view), in_rep, at_top)
+    if tip is not None:
+        advice.append(Advice(f"_tip_{tip.id}", tip.cue, "tip", 0.0))
+    return advice
+
+
+def _views_text(rules: ExerciseRules) -> str:
+    return "filmed " + " or ".join(VIEW_LABELS[v] for v in rules.views[:2])
+
+
+def _phase_tip(cues: list[Cue], in_rep: bool, at_top: bool) -> Cue | None:
+    """The article's cue for the current phase of the movement."""
+    judged = [c for c in cues if c.kind != "sides"]
+    if at_top:
+        order = [c for c in judged if c.kind == "hold"] + [c for c in judged if c.phase == "top"]
+    elif in_rep:
+        order = [c for c in judged if c.phase == "top"] + [c for c in judged if c.phase == "rep"]
+    else:
+        order = [c for c in judged if c.phase == "start"] + [c for c in judged if c.phase == "rep"]
+    return (order or judged or [None])[0]
+
+
+def rep_advice(rules: ExerciseRules, rep: RepResult) -> list[Advice]:
+    """What to say about a rep that just ended: its faults, or that it was good."""
+    cues = {c.id: c for c in rules.cues}
+    faults = [v for v in rep.verdicts if v.fault]
+    if not faults:
+        return [Advice("_good", f"Good rep ({rep.index})", "good", 0.0, instant=True)]
+    return [Advice(v.cue_id, _message(cues[v.cue_id], v.value), "fault", cues[v.cue_id].weight, instant=True)
+            for v in faults]  # fmt: skip
+
+
+def hold_countdown(analyzer: SetAnalyzer) -> str | None:
+    """'hold 5', 'hold 4', ... while the top is held, 'lower' once the hold is done (None otherwise)."""
+    hold_s = analyzer.rules.rep.hold_s
+    counter = analyzer.active_counter()
+    if hold_s <= 0 or not counter.in_rep or counter.holding_s <= 0:
+        return None
+    left = hold_s - counter.holding_s
+    return f"hold {math.ceil(left)}" if left > 0 else "lower"
