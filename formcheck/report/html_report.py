@@ -1,0 +1,129 @@
+"""HTML report: one self-contained page (inline CSS, SVG chart and data-URI images) that opens offline."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path, PurePath
+from typing import Any
+
+import cv2
+import numpy as np
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from formcheck.atomic import write_text_atomic
+from formcheck.pipeline import Analysis
+from formcheck.report.charts import timeline_svg
+from formcheck.report.csv_report import cue_verdict
+from formcheck.video.draw import BAD, GOOD, SkeletonAnnotator
+
+MAX_KEYFRAMES = 6
+KEYFRAME_SCALE = 2          # thumbnails are drawn on at twice their stored size, so the skeleton stays crisp
+JPEG_QUALITY = 85
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("formcheck", "report/templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    env.filters["num"] = _num
+    return env
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    """A number for people: fixed digits, a dash for none."""
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _when(iso: str | None) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(iso or "")
+    except ValueError:
+        return iso or "–"
+    zone = moment.strftime(" %Z") if moment.tzinfo else ""
+    return moment.strftime("%d %b %Y, %H:%M") + zone
+
+
+def _file_name(path: str) -> str:
+    name = PurePath(path).name
+    return name or path
+
+
+def encode_image(image_bgr: np.ndarray) -> str:
+    """A BGR image as a JPEG data URI."""
+    ok, data = cv2.imencode(".jpg", image_bgr, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    if not ok:
+        raise ValueError("could not encode a key frame as JPEG")
+    return "data:image/jpeg;base64," + base64.b64encode(data.tobytes()).decode("ascii")
+
+
+def keyframe_reps(report: dict[str, Any], available: set[int]) -> list[dict[str, Any]]:
+    """The reps to show as key frames: the worst faulty ones first (lowest score), else the best clean ones."""
+    reps = [rep for rep in report["reps"] if rep["index"] in available]
+    faulty = sorted((r for r in reps if r["faults"]), key=lambda r: (r["score"], -len(r["faults"]), r["index"]))
+    if faulty:
+        return faulty[:MAX_KEYFRAMES]
+    return sorted(reps, key=lambda r: (-r["score"], r["index"]))[: min(3, MAX_KEYFRAMES)]
+
+
+def _keyframe(analysis: Analysis, rep: dict[str, Any]) -> dict[str, Any]:
+    thumbnail, pose = analysis.keyframes[rep["index"]]
+    height, width = thumbnail.shape[:2]
+    scene = cv2.resize(thumbnail, (width * KEYFRAME_SCALE, height * KEYFRAME_SCALE), interpolation=cv2.INTER_CUBIC)
+    SkeletonAnnotator(color=BAD if rep["faults"] else GOOD, thickness=2).annotate(scene, pose)
+    rules = analysis.rules
+    return {
+        "rep": rep,
+        "src": encode_image(scene),
+        "width": scene.shape[1],
+        "height": scene.shape[0],
+        "faults": [rules.cue(cue_id) for cue_id in rep["faults"]],
+    }
+
+
+def _fault_sections(analysis: Analysis, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """One entry per broken cue (or set-level finding): the article's cue, what went wrong, the fix, which reps."""
+    known = {cue.id: cue for cue in analysis.rules.cues}
+    sections: list[dict[str, Any]] = []
+    for cue_id, cue in report["cues"].items():
+        if not cue.get("fault"):
+            continue
+        reps = [f["rep"] for f in report["findings"] if f["cue"] == cue_id and f["rep"] is not None]
+        article = known[cue_id].cue if cue_id in known else cue.get("cue")
+        sections.append({"id": cue_id, "article": article, "message": cue["message"], "fix": cue["fix"],
+                         "reps": reps, "of": report["rep_count"], "set_level": cue["reps_with_fault"] is None})  # fmt: skip
+    for finding in report["findings"]:
+        if finding["cue"] not in report["cues"]:
+            sections.append({"id": finding["cue"], "article": None, "message": finding["message"],
+                             "fix": finding["fix"], "reps": [], "of": report["rep_count"], "set_level": True})  # fmt: skip
+    return sections
+
+
+def _rep_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    cue_ids = list(report["cues"])
+    return [{**rep, "verdicts": [(cue_id, cue_verdict(rep, cue_id)) for cue_id in cue_ids]} for rep in report["reps"]]
+
+
+def render_html(report: dict[str, Any], analysis: Analysis) -> str:
+    """The report page as a string."""
+    chosen = keyframe_reps(report, set(analysis.keyframes))
+    svg = timeline_svg(analysis, report)
+    context = {
+        "r": report,
+        "title": f"{report['exercise_name']} – form report",
+        "video_name": _file_name(report["source"]["path"]),
+        "analysed_at": _when(report.get("analysed_at")),
+        "faults": _fault_sections(analysis, report),
+        "rep_rows": _rep_rows(report),
+        "cue_ids": list(report["cues"]),
+        "chart": Markup(svg) if svg else None,  # built by us from numbers and our own labels
+        "keyframes": [_keyframe(analysis, rep) for rep in chosen],
+        "keyframes_are_faults": bool(chosen and chosen[0]["faults"]),
+        "not_checked": {k: c for k, c in report["cues"].items() if not c["checked"]},
+    }
+    return _environment().get_template("report.html.j2").render(**context)
+
+
+def write_html(path: Path, report: dict[str, Any], analysis: Analysis) -> None:
+    """Write the self-contained HTML report atomically."""
+    write_text_atomic(path, render_html(report, analysis))
