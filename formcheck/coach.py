@@ -194,3 +194,89 @@ def hold_countdown(analyzer: SetAnalyzer) -> str | None:
         return None
     left = hold_s - counter.holding_s
     return f"hold {math.ceil(left)}" if left > 0 else "lower"
+
+
+# -- what the display shows --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HudState:
+    """Everything the on-frame overlay shows at one moment (plain data; ``formcheck.video.hud`` draws it)."""
+
+    exercise: str
+    reps: str
+    last_rep_good: bool | None
+    countdown: str | None
+    measures: tuple[LiveMeasure, ...]
+    advice: Advice | None
+    faults: tuple[str, ...]
+    status: str = ""
+    summary: tuple[str, ...] = ()
+
+
+def reps_text(analyzer: SetAnalyzer) -> str:
+    """'3 reps', or 'L 2 | R 3' for exercises done one side at a time."""
+    by_side = analyzer.reps_by_side()
+    if by_side is not None:
+        return f"L {by_side['left']} | R {by_side['right']}"
+    return f"{analyzer.rep_count} rep" + ("" if analyzer.rep_count == 1 else "s")
+
+
+class SetCoaching:
+    """Follows one set's analysis frame by frame and decides what the display shows and the voice says."""
+
+    def __init__(self, coach: Coach | None = None) -> None:
+        self.coach = coach or Coach()
+        self.last_rep: RepResult | None = None
+        self.spoken: list[str] = []   # new things to say since the last update (rep counts, new advice)
+
+    def reset(self) -> None:
+        """A new set."""
+        self.coach.reset()
+        self.last_rep = None
+
+    def update(self, t_s: float, analyzer: SetAnalyzer, events: Sequence[object]) -> HudState:
+        """Feed one analysed frame (and the events its update returned); returns what to show."""
+        previous = self.coach.current
+        self.spoken = []
+        for event in events:
+            if isinstance(event, RepResult):
+                self.last_rep = event
+                self.coach.notify(t_s, rep_advice(analyzer.rules, event))
+                self.spoken.append(str(event.index))
+        advice = self.coach.update(t_s, live_advice(analyzer))
+        if advice is not None and advice.level != "tip" and (previous is None or previous.key != advice.key):
+            self.spoken.append(advice.text)
+        return self.state(analyzer, advice)
+
+    def state(self, analyzer: SetAnalyzer, advice: Advice | None, status: str = "",
+              summary: Sequence[str] = ()) -> HudState:  # fmt: skip
+        """The display state for the analyzer as it stands."""
+        last = self.last_rep
+        return HudState(
+            exercise=analyzer.rules.name,
+            reps=reps_text(analyzer),
+            last_rep_good=None if last is None else not last.faults,
+            countdown=hold_countdown(analyzer),
+            measures=tuple(live_measures(analyzer)),
+            advice=advice,
+            faults=tuple(last.faults) if last is not None else (),
+            status=status,
+            summary=tuple(summary),
+        )
+
+
+def summary_lines(report: dict) -> list[str]:
+    """A few lines summing up a finished set (from the report dictionary)."""
+    by_side = report["reps_by_side"]
+    reps = f"{report['rep_count']} reps" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
+    score = "-" if report["score"] is None else f"{report['score']:.0f}/100"
+    lines = [f"{report['exercise_name']}: {reps}, score {score}"]
+    for cue_id, cue in report["cues"].items():
+        if cue["fault"]:
+            count = cue["reps_with_fault"]
+            lines.append(f"x {cue_id}" + (f" ({count}/{report['rep_count']})" if count is not None else "")
+                         + f": {cue['message']}")  # fmt: skip
+    if len(lines) == 1 and report["rep_count"]:
+        lines.append("Every checked cue was kept.")
+    return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -18,3 +19,89 @@ def model_path() -> Path:
     from formcheck.model import resolve_model
 
     return resolve_model().path
+
+
+@pytest.fixture(scope="session")
+def poses_of(model_path: Path):
+    """``poses_of(video)`` -> the PoseFrames of every frame, computed once per test session per video."""
+    from formcheck.estimator import PoseEstimator
+    from formcheck.video.source import open_source
+
+    cache: dict[Path, list] = {}
+
+    def track(video: Path) -> list:
+        video = Path(video).resolve()
+        if video not in cache:
+            with open_source(video) as source, PoseEstimator(model_path) as estimator:
+                cache[video] = [estimator.detect(f.image, f.timestamp_ms) for f in source]
+        return cache[video]
+
+    return track
+
+
+# -- analysed samples (shared by the report tests and any other test that needs whole-set analyses) ----------
+REALWORLD_FALLBACK = {"hip_raise_b": "hip_raise", "seated_row_a": "seated_row"}
+
+
+def _truth_exercise(video: Path) -> str | None:
+    """The exercise id in a sample's truth file (``<name>.truth.json`` or ``.truth.json.gz``), if there is one."""
+    import gzip
+    import json
+
+    for truth in (video.with_name(video.stem + ".truth.json"), video.with_name(video.stem + ".truth.json.gz")):
+        if truth.exists():
+            opener = gzip.open if truth.suffix == ".gz" else open
+            with opener(truth, "rt", encoding="utf-8") as file:
+                return json.load(file).get("exercise")
+    return None
+
+
+def sample_clips() -> dict[str, tuple[Path, str]]:
+    """{sample name: (video, exercise id)}: every ``sample_videos/*.mp4`` with a truth file, or, while there are
+    none, a few real clips from ../shared/realworld (empty when neither is here)."""
+    clips: dict[str, tuple[Path, str]] = {}
+    for video in sorted(SAMPLES.glob("*.mp4")):
+        exercise = _truth_exercise(video)
+        if exercise:
+            clips[video.stem] = (video, exercise)
+    if not clips:
+        for name, exercise in REALWORLD_FALLBACK.items():
+            if (REALWORLD / f"{name}.mp4").exists():
+                clips[name] = (REALWORLD / f"{name}.mp4", exercise)
+    return clips
+
+
+class AnalysedSamples(Mapping):
+    """{sample name: Analysis}, each analysed with run_analysis on first access and kept for the session."""
+
+    def __init__(self, clips: dict[str, tuple[Path, str]], poses_of) -> None:
+        self.clips, self._poses_of, self._done = clips, poses_of, {}
+
+    def __getitem__(self, name: str):
+        if name not in self._done:
+            from formcheck.pipeline import run_analysis
+            from formcheck.rules import find_exercise
+            from formcheck.video.source import open_source
+
+            video, exercise = self.clips[name]
+            poses = iter(self._poses_of(video))  # MediaPipe PoseEstimator, once per video per session
+            self._done[name] = run_analysis(open_source(str(video)), lambda frame: next(poses), find_exercise(exercise))
+        return self._done[name]
+
+    def __iter__(self):
+        return iter(self.clips)
+
+    def __len__(self) -> int:
+        return len(self.clips)
+
+
+@pytest.fixture(scope="session")
+def analysed_samples(poses_of) -> AnalysedSamples:
+    """Session-wide {sample name: Analysis} of the sample videos (see ``sample_clips``); lazily analysed."""
+    return AnalysedSamples(sample_clips(), poses_of)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that takes ``sample_name`` runs once per sample clip (and is skipped when there are none)."""
+    if "sample_name" in metafunc.fixturenames:
+        metafunc.parametrize("sample_name", list(sample_clips()))

@@ -191,8 +191,9 @@ def rotated_by_metadata(src: Path, dst: Path) -> Path:
 
 def variable_frame_rate(src: Path, dst: Path) -> Path:
     """The clip re-timed so that frame gaps alternate between 1/60 s and 1/20 s (mean 30 fps), kept as VFR."""
-    ffmpeg("-i", src, "-vf", "fps=30,setpts='(floor(N/2)*(1/15)+mod(N,2)*(1/60))/TB'",
-           "-fps_mode", "passthrough", "-video_track_timescale", "600", *H264, dst)  # fmt: skip
+    # time base 1/600 s: 1/15 s is 40 ticks, 1/60 s is 10 ticks
+    ffmpeg("-i", src, "-vf", "fps=30,settb=1/600,setpts=floor(N/2)*40+mod(N\\,2)*10", "-fps_mode", "passthrough",
+           "-enc_time_base", "1/600", "-video_track_timescale", "600", *H264, dst)  # fmt: skip
     return dst
 
 

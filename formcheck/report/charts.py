@@ -110,7 +110,9 @@ def _draw_panel(ax: Any, panel: Panel, times: np.ndarray, log: Any, sides: list[
     ax.grid(axis="y", color="#e6e6e6", lw=0.6)
     if panel.key == "signal":
         ax.axhline(enter, color="#888888", lw=0.8, ls=":", zorder=2)
-        top = ax.get_ylim()[1]
+        bottom, top = ax.get_ylim()
+        top += 0.12 * (top - bottom)
+        ax.set_ylim(bottom, top)
         for rep in reps:
             label = f"{rep['index']}" + (f" {rep['side'][0].upper()}" if rep.get("side") else "")
             ax.text((rep["start_s"] + rep["end_s"]) / 2, top, label, ha="center", va="top", fontsize=8, color="#3d5a80")

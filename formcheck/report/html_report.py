@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from formcheck.atomic import write_text_atomic
 from formcheck.pipeline import Analysis
-from formcheck.report.charts import timeline_svg
+from formcheck.report.charts import chart_sides, timeline_svg
 from formcheck.report.csv_report import cue_verdict
 from formcheck.video.draw import BAD, GOOD, SkeletonAnnotator
 
@@ -119,6 +119,8 @@ def render_html(report: dict[str, Any], analysis: Analysis) -> str:
         "chart": Markup(svg) if svg else None,  # built by us from numbers and our own labels
         "keyframes": [_keyframe(analysis, rep) for rep in chosen],
         "keyframes_are_faults": bool(chosen and chosen[0]["faults"]),
+        "cues_broken": sum(1 for cue in report["cues"].values() if cue.get("fault")),
+        "chart_sides": chart_sides(analysis),
         "not_checked": {k: c for k, c in report["cues"].items() if not c["checked"]},
     }
     return _environment().get_template("report.html.j2").render(**context)

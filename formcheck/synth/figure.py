@@ -11,7 +11,7 @@ from formcheck.synth.geometry import X, Y, frame_up, lerp, unit
 from formcheck.synth.render import Box, Capsule, Color, Ellipsoid, Primitive, hex_color
 
 DARK: Color = (0.16, 0.16, 0.17)
-BENCH: Color = hex_color("#3c3431")
+BENCH: Color = hex_color("#59606b")
 BAND: Color = hex_color("#2e8b57")
 POST: Color = hex_color("#777777")
 LIPS: Color = hex_color("#8a3b3b")
@@ -116,19 +116,20 @@ def _leg(sk: Skeleton, d: BodyDims, look: Appearance, side: str) -> list[Primiti
     ]
 
 
-def _props(sk: Skeleton) -> list[Primitive]:
-    prims: list[Primitive] = []
-    for kind, a, b in sk.props:
-        if kind == "band":
-            prims.append(Capsule(a, b, 0.007, 0.007, BAND, shadow=False))
-        else:
-            prims.append(Box(a, np.eye(3), b, BENCH if kind == "bench" else POST))
-    return prims
+def _bands(sk: Skeleton) -> list[Primitive]:
+    return [Capsule(a, b, 0.007, 0.007, BAND, shadow=False) for kind, a, b in sk.props if kind == "band"]
+
+
+def static_props(sk: Skeleton) -> list[Primitive]:
+    """Props that never move (bench, band anchor post), drawn once into the background."""
+    return [
+        Box(a, np.eye(3), b, BENCH if kind == "bench" else POST) for kind, a, b in sk.props if kind != "band"
+    ]
 
 
 def build_figure(sk: Skeleton, d: BodyDims, look: Appearance) -> list[Primitive]:
-    """Every primitive of the posed mannequin and its props."""
-    prims = _props(sk) + _torso(sk, d, look) + _head(sk, d, look)
+    """Every moving primitive: the posed mannequin, its dumbbells and band (see :func:`static_props`)."""
+    prims = _bands(sk) + _torso(sk, d, look) + _head(sk, d, look)
     for side in SIDES:
         prims += _arm(sk, d, look, side) + _leg(sk, d, look, side)
     return prims

@@ -68,7 +68,7 @@ def _bounds(prim: Primitive) -> list[tuple[np.ndarray, float]]:
     return [(prim.c, float(np.linalg.norm(prim.half)))]
 
 
-def _hit_capsule(o: np.ndarray, d: np.ndarray, cap: Capsule) -> tuple[np.ndarray, np.ndarray]:
+def _hit_capsule(o: np.ndarray, d: np.ndarray, cap: Capsule) -> np.ndarray:
     axis = cap.b - cap.a
     length = max(float(np.linalg.norm(axis)), 1e-9)
     u = axis / length
@@ -90,41 +90,50 @@ def _hit_capsule(o: np.ndarray, d: np.ndarray, cap: Capsule) -> tuple[np.ndarray
         inside_s = rad * rad - (cc - t_c * t_c)
         t_s = np.where(inside_s > 0, t_c - np.sqrt(np.maximum(inside_s, 0.0)), np.inf)
         t = np.minimum(t, t_s)
-    p = o + np.where(np.isfinite(t), t, 0.0)[..., None] * d
-    s_p = np.clip((p - cap.a) @ u, 0.0, length)
-    n = p - (cap.a + s_p[..., None] * u)
-    return t, n
+    return t
 
 
-def _hit_ellipsoid(o: np.ndarray, d: np.ndarray, el: Ellipsoid) -> tuple[np.ndarray, np.ndarray]:
+def _hit_ellipsoid(o: np.ndarray, d: np.ndarray, el: Ellipsoid) -> np.ndarray:
     oc = ((o - el.c) @ el.axes) / el.radii
     dl = (d @ el.axes) / el.radii
     a = np.einsum("...i,...i->...", dl, dl)
     b = 2.0 * (dl @ oc)
     c = float(oc @ oc) - 1.0
     disc = b * b - 4 * a * c
-    hit = disc > 0
-    t = np.where(hit, (-b - np.sqrt(np.maximum(disc, 0.0))) / (2 * a), np.inf)
-    pl = oc + np.where(hit, t, 0.0)[..., None] * dl
-    n = (pl / el.radii) @ el.axes.T
-    return t, n
+    return np.where(disc > 0, (-b - np.sqrt(np.maximum(disc, 0.0))) / (2 * a), np.inf)
 
 
-def _hit_box(o: np.ndarray, d: np.ndarray, bx: Box) -> tuple[np.ndarray, np.ndarray]:
+def _hit_box(o: np.ndarray, d: np.ndarray, bx: Box) -> np.ndarray:
     ol = (o - bx.c) @ bx.axes
     dl = d @ bx.axes
     dl = np.where(np.abs(dl) < 1e-9, 1e-9, dl)
-    t1 = (-bx.half - ol) / dl
-    t2 = (bx.half - ol) / dl
-    tmin = np.minimum(t1, t2)
-    tnear = tmin.max(axis=-1)
+    inv = 1.0 / dl
+    t1 = (-bx.half - ol) * inv
+    t2 = (bx.half - ol) * inv
+    tnear = np.minimum(t1, t2).max(axis=-1)
     tfar = np.maximum(t1, t2).min(axis=-1)
-    hit = (tfar >= tnear) & (tnear > 0)
-    t = np.where(hit, tnear, np.inf)
-    face = tmin.argmax(axis=-1)
-    nl = np.zeros(dl.shape, dtype=np.float32)
-    np.put_along_axis(nl, face[..., None], -np.sign(np.take_along_axis(dl, face[..., None], -1)), -1)
-    return t, nl @ bx.axes.T
+    return np.where((tfar >= tnear) & (tnear > 0), tnear, np.inf)
+
+
+def _normal(prim: Primitive, p: np.ndarray) -> np.ndarray:
+    """Outward surface normals at points ``p`` (N,3) on a primitive (not normalized)."""
+    if isinstance(prim, Capsule):
+        axis = prim.b - prim.a
+        length = max(float(np.linalg.norm(axis)), 1e-9)
+        u = axis / length
+        s = np.clip((p - prim.a) @ u, 0.0, length)
+        return p - (prim.a + s[:, None] * u)
+    if isinstance(prim, Ellipsoid):
+        return (((p - prim.c) @ prim.axes) / prim.radii**2) @ prim.axes.T
+    local = ((p - prim.c) @ prim.axes) / prim.half
+    face = np.abs(local).argmax(axis=-1)
+    nl = np.zeros_like(local)
+    rows = np.arange(len(local))
+    nl[rows, face] = np.sign(local[rows, face])
+    return nl @ prim.axes.T
+
+
+_HIT = {Capsule: _hit_capsule, Ellipsoid: _hit_ellipsoid, Box: _hit_box}
 
 
 def _seg_dist_2d(px: np.ndarray, pz: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -228,41 +237,44 @@ class Rasteriser:
         mask = self.floor_mask[y0:y1, x0:x1]
         region[mask] *= light[mask][:, None]
 
+    def _draw(self, img: np.ndarray, depth: np.ndarray, prim: Primitive) -> None:
+        win = self._window(prim)
+        if win is None:
+            return
+        x0, y0, x1, y1 = win
+        o = self.origin
+        d = self.rays[y0:y1, x0:x1]
+        t = _HIT[type(prim)](o, d, prim)
+        zbuf = depth[y0:y1, x0:x1]
+        m = t < zbuf
+        if not m.any():
+            return
+        tm = t[m]
+        dm = d[m]
+        nm = _normal(prim, o + tm[:, None] * dm)
+        nm = nm / np.maximum(np.linalg.norm(nm, axis=-1, keepdims=True), 1e-9)
+        lam = np.maximum(nm @ self.light, 0.0)
+        facing = np.abs(np.einsum("ij,ij->i", nm, dm))
+        half = self.light - dm
+        half /= np.linalg.norm(half, axis=-1, keepdims=True)
+        spec = np.maximum(np.einsum("ij,ij->i", nm, half), 0.0) ** 24
+        sky = 0.5 + 0.5 * nm[:, 1]
+        shade = (0.30 + 0.12 * sky + 0.62 * lam) * (0.78 + 0.22 * facing)
+        col = np.array(prim.color, dtype=np.float32)[None, :] * shade[:, None] + 0.12 * spec[:, None]
+        zbuf[m] = tm
+        img[y0:y1, x0:x1][m] = col
+
+    def add_static(self, prims: list[Primitive]) -> None:
+        """Bake primitives that never move (bench, band anchor) into the background."""
+        for prim in prims:
+            self._draw(self.bg, self.bg_depth, prim)
+
     def render(self, prims: list[Primitive]) -> np.ndarray:
-        """Draw ``prims`` and return the BGR uint8 frame at output resolution."""
+        """Draw ``prims`` over the background and return the BGR uint8 frame at output resolution."""
         img = self.bg.copy()
         depth = self.bg_depth.copy()
         self._shadow(img, prims)
-        o = self.origin
         for prim in prims:
-            win = self._window(prim)
-            if win is None:
-                continue
-            x0, y0, x1, y1 = win
-            d = self.rays[y0:y1, x0:x1]
-            if isinstance(prim, Capsule):
-                t, n = _hit_capsule(o, d, prim)
-            elif isinstance(prim, Ellipsoid):
-                t, n = _hit_ellipsoid(o, d, prim)
-            else:
-                t, n = _hit_box(o, d, prim)
-            zbuf = depth[y0:y1, x0:x1]
-            m = t < zbuf
-            if not m.any():
-                continue
-            nm = n[m]
-            nm = nm / np.maximum(np.linalg.norm(nm, axis=-1, keepdims=True), 1e-9)
-            dm = d[m]
-            lam = np.maximum(nm @ self.light, 0.0)
-            facing = np.abs(np.einsum("ij,ij->i", nm, dm))
-            half = self.light - dm
-            half /= np.linalg.norm(half, axis=-1, keepdims=True)
-            spec = np.maximum(np.einsum("ij,ij->i", nm, half), 0.0) ** 24
-            sky = 0.5 + 0.5 * nm[:, 1]
-            shade = 0.30 + 0.12 * sky + 0.62 * lam
-            shade = shade * (0.78 + 0.22 * facing)
-            col = np.array(prim.color, dtype=np.float32)[None, :] * shade[:, None] + 0.12 * spec[:, None]
-            zbuf[m] = t[m]
-            img[y0:y1, x0:x1][m] = col
+            self._draw(img, depth, prim)
         img = cv2.resize(img, self.out_size, interpolation=cv2.INTER_AREA)
         return np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)

@@ -13,7 +13,7 @@ import numpy as np
 
 from formcheck.synth.body import Skeleton, truth_points
 from formcheck.synth.config import SynthConfig
-from formcheck.synth.figure import Appearance, build_figure
+from formcheck.synth.figure import Appearance, build_figure, static_props
 from formcheck.synth.render import Rasteriser, hex_color
 from formcheck.synth.scene import VIEW_YAW, Camera, frame_camera, near_side
 from formcheck.synth.timeline import Motion
@@ -73,13 +73,15 @@ def rasteriser(shot: Shot) -> Rasteriser:
     cfg = shot.cfg
     cam = shot.camera
     target_dist = float(np.hypot(*(cam.position[[0, 2]] - shot.joints_3d.mean(axis=(0, 1))[[0, 2]])))
-    return Rasteriser(
+    rast = Rasteriser(
         cam.scaled(cfg.supersample),
         (cfg.width, cfg.height),
         hex_color(cfg.background),
         hex_color(cfg.floor),
         target_dist + 1.6,
     )
+    rast.add_static(static_props(shot.skeletons[0]))
+    return rast
 
 
 def frames(shot: Shot, start: int = 0, stop: int | None = None):

@@ -1,0 +1,62 @@
+"""Optional spoken cues (`live --voice`): offline text-to-speech with espeak-ng, in a background thread.
+
+Speaking never blocks the video loop: ``say`` only queues the text; a newer message replaces one not yet spoken.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from collections.abc import Sequence
+
+from formcheck.errors import BadInputError
+
+ESPEAK = "espeak-ng"
+
+
+class Speaker:
+    """Speaks short messages one at a time with an external command (espeak-ng by default)."""
+
+    def __init__(self, command: Sequence[str] | None = None) -> None:
+        if command is None:
+            program = shutil.which(ESPEAK)
+            if program is None:
+                raise BadInputError("--voice needs espeak-ng (install it: apt-get install espeak-ng)")
+            command = [program, "-s", "165"]
+        self.command = list(command)
+        self.spoken: list[str] = []
+        self.failures = 0
+        self._pending: str | None = None
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="formcheck-voice", daemon=True)
+        self._thread.start()
+
+    def say(self, text: str) -> None:
+        """Queue ``text`` (replacing any message still waiting); returns at once."""
+        with self._cond:
+            self._pending = text
+            self._cond.notify()
+
+    def close(self, timeout_s: float = 5.0) -> None:
+        """Finish the message being spoken (and the one waiting), then stop."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join(timeout_s)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._pending is not None or self._closed)
+                text, self._pending = self._pending, None
+                if text is None:
+                    return
+            try:
+                done = subprocess.run([*self.command, text], capture_output=True, timeout=30, check=False)
+                ok = done.returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                ok = False
+            self.spoken.append(text)
+            self.failures += 0 if ok else 1
