@@ -71,7 +71,8 @@ class SetAnalyzer:
         self.frames_seen = 0
         self.frames_with_person = 0
         self.last_t = 0.0
-        self._warmup: list[PoseFrame] = []
+        self._warmup: list[PoseFrame] = []           # from the first frame with somebody in it
+        self._unseen_times: list[float] = []          # frames before anybody was seen: their times are enough
         self._visibility = np.zeros(2)
         self._last_seen_t: float | None = None
         self._measures = self._measure_plan()
@@ -88,16 +89,18 @@ class SetAnalyzer:
             self.frames_with_person += 1
             self._note_gap(pose.t)
         if self.view is None:
+            if pose.is_empty and not self._warmup:
+                self._unseen_times.append(pose.t)  # nobody yet: keep no frames, memory stays flat
+                return []
             self._warmup.append(pose)
-            seen = [p for p in self._warmup if not p.is_empty]
-            if not seen or seen[-1].t - seen[0].t < WARMUP_S:
+            if pose.t - self._warmup[0].t < WARMUP_S:  # the first second after somebody appears
                 return []
             return self._settle_view()
         return self._process(pose)
 
     def finish(self) -> list[RepResult | RepEvent]:
         """End of the stream: flush the warm-up and any rep in progress."""
-        events: list[RepResult | RepEvent] = self._settle_view() if self.view is None else []
+        events: list[RepResult | RepEvent] = self._settle_view() if self.view is None and self._warmup else []
         for counter in self.counters.values():
             event = counter.finish(self.last_t)
             if event is not None:
@@ -147,6 +150,10 @@ class SetAnalyzer:
     def _settle_view(self) -> list[RepResult | RepEvent]:
         self.view = classify_view(self._warmup) if self.view is None else self.view
         events: list[RepResult | RepEvent] = []
+        nobody = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
+        for t_s in self._unseen_times:
+            events.extend(self.advance(t_s, nobody))
+        self._unseen_times = []
         for pose in self._warmup:
             events.extend(self._process(pose))
         self._warmup = []

@@ -11,10 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from formcheck.errors import EXIT_BAD_INPUT, EXIT_NO_PERSON, FormcheckError, NoPersonError
+from formcheck.errors import EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_INTERRUPTED, FormcheckError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help=__doc__, epilog=EXIT_CODES_HELP, pretty_exceptions_enable=False
+)
 console = Console(stderr=True)
+# typer may vendor click: find its exception classes through typer's own BadParameter
+_CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+ClickException, UsageError = _CLICK["ClickException"], _CLICK["UsageError"]
 
 ExerciseOpt = Annotated[
     Optional[str], typer.Option("--exercise", "-e", help="Exercise id (see `formcheck exercises`); recognised if omitted.")
@@ -26,7 +31,7 @@ ReportOpt = Annotated[
 ]  # fmt: skip
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def analyze(
     video: Annotated[str, typer.Argument(help="Video file or folder of images.")],
     exercise: ExerciseOpt = None,
@@ -41,6 +46,22 @@ def analyze(
     from formcheck.commands.analyze import analyze_command
 
     analyze_command(video, exercise, report or [], landmarks, annotate, rules, model, quiet)
+
+
+@app.command()
+def live(
+    camera: Annotated[str, typer.Option("--camera", "-c", help="Camera index, or a video played as a camera.")] = "0",
+    exercise: ExerciseOpt = None,
+    report: ReportOpt = None,
+    voice: Annotated[bool, typer.Option("--voice", help="Speak the cues (needs espeak-ng).")] = False,
+    rules: RulesOpt = None,
+    model: ModelOpt = None,
+    linger: Annotated[float, typer.Option("--linger", hidden=True, help="Seconds the set summary stays.")] = 10.0,
+) -> None:
+    """Coach a set live: q/Esc quit, space pause, r reset the set, e next exercise, s save the report."""
+    from formcheck.commands.live import live_command
+
+    live_command(camera, exercise, report or [], voice, rules, model, linger_s=linger)
 
 
 @app.command()
@@ -69,32 +90,35 @@ def model(model: ModelOpt = None) -> None:
 
 
 def main() -> None:
-    """Entry point: user errors become one line and an exit code, never a traceback."""
+    """Entry point: user errors become one line on stderr and an exit code, never a traceback."""
     try:
         app(standalone_mode=False)
     except FormcheckError as error:
-        console.print(f"[red]formcheck: error:[/red] {error}", highlight=False, soft_wrap=True)
+        _error_line(str(error))
         sys.exit(error.exit_code)
-    except NoPersonError as error:  # pragma: no cover - covered by FormcheckError
-        console.print(f"formcheck: {error}")
-        sys.exit(EXIT_NO_PERSON)
-    except KeyboardInterrupt:
-        console.print("formcheck: interrupted")
-        sys.exit(130)
+    except (KeyboardInterrupt, typer.Abort):
+        _error_line("interrupted", prefix="formcheck: ")
+        sys.exit(EXIT_INTERRUPTED)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except typer.Abort:
-        sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - last line of defence: one line, no traceback
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(EXIT_BAD_INPUT if isinstance(error, click.UsageError) else error.exit_code)
+    except UsageError as error:
+        if error.format_message():  # (an empty one follows the help shown for a bare `formcheck`)
+            where = f" (see `{error.ctx.command_path} --help`)" if getattr(error, "ctx", None) else ""
+            _error_line(f"{error.format_message()}{where}")
+        sys.exit(EXIT_BAD_INPUT)
+    except ClickException as error:
+        _error_line(error.format_message())
+        sys.exit(error.exit_code)
+    except Exception as error:  # last line of defence: one line, no traceback
         if os.environ.get("FORMCHECK_DEBUG"):
             raise
-        console.print(f"formcheck: internal error: {type(error).__name__}: {error} (FORMCHECK_DEBUG=1 shows details)")
+        _error_line(f"internal error: {type(error).__name__}: {error} (FORMCHECK_DEBUG=1 shows details)")
         sys.exit(1)
+
+
+def _error_line(message: str, prefix: str = "[red]formcheck: error:[/red] ") -> None:
+    """Print one line on stderr (newlines in the message are folded)."""
+    console.print(prefix + " ".join(message.split()), markup=True, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

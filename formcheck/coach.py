@@ -114,6 +114,7 @@ class LiveMeasure:
     value: float
     ok: bool
     text: str
+    active: bool = True     # the movement is in the cue's phase now (otherwise the value is shown, not judged)
 
 
 def live_measures(analyzer: SetAnalyzer) -> list[LiveMeasure]:
@@ -121,6 +122,7 @@ def live_measures(analyzer: SetAnalyzer) -> list[LiveMeasure]:
     if analyzer.view is None or not analyzer.log.rows:
         return []
     row, side = analyzer.log.rows[-1], SIDES.index(live_side(analyzer))
+    in_rep, at_top = _phase(analyzer)
     out = []
     for cue in _checkable(analyzer.rules, analyzer.view):
         if cue.kind != "range" or cue.id not in analyzer.log.keys or cue.baseline is not None:
@@ -129,8 +131,15 @@ def live_measures(analyzer: SetAnalyzer) -> list[LiveMeasure]:
         if math.isnan(value):
             continue
         ok = not ((cue.min is not None and value < cue.min) or (cue.max is not None and value > cue.max))
-        out.append(LiveMeasure(cue.id, value, ok, f"{cue.id} {format_value(cue, value)}"))
+        text = f"{cue.id} {format_value(cue, value)}"
+        out.append(LiveMeasure(cue.id, value, ok, text, _in_phase(cue, in_rep, at_top)))
     return out
+
+
+def _phase(analyzer: SetAnalyzer) -> tuple[bool, bool]:
+    """(in a rep, holding its top) for the side now moving."""
+    counter = analyzer.active_counter()
+    return counter.in_rep, counter.in_rep and counter.holding_s > 0
 
 
 def _in_phase(cue: Cue, in_rep: bool, at_top: bool) -> bool:
@@ -144,13 +153,12 @@ def live_advice(analyzer: SetAnalyzer) -> list[Advice]:
         return [Advice("_setup", f"Get into position, {_views_text(rules)}", "tip", 1.0)]
     if math.isnan(float(analyzer.log.rows[-1][0])) and math.isnan(float(analyzer.log.rows[-1][1])):
         return [Advice("_in_view", "Step back so your whole body is in view", "tip", 2.0)]
-    counter = analyzer.active_counter()
-    in_rep, at_top = counter.in_rep, counter.in_rep and counter.holding_s > 0
+    in_rep, at_top = _phase(analyzer)
     cues = {c.id: c for c in rules.cues}
     advice = []
     for measure in live_measures(analyzer):
         cue = cues[measure.cue_id]
-        if not measure.ok and _in_phase(cue, in_rep, at_top):
+        if not measure.ok and measure.active:
             advice.append(Advice(cue.id, _message(cue, measure.value), "fault", cue.weight))
     if analyzer.view not in rules.views:
         advice.append(Advice("_view", f"Film {_views_text(rules)} to check every cue", "tip", 1.0))

@@ -8,6 +8,13 @@ EXIT_BAD_INPUT = 2
 EXIT_NO_PERSON = 3
 EXIT_INTERRUPTED = 130
 
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 failure (e.g. no pose model); 2 bad input (missing, empty, damaged or unsupported "
+    "video, bad option, broken rule file, unwritable report path); 3 nobody in view in the whole video (the "
+    "report is still written); 130 interrupted with Ctrl-C (the report of what was analysed is written, "
+    'marked "complete": false).'
+)
+
 
 class FormcheckError(Exception):
     """An error the user can act on; its message is shown as one line."""
@@ -33,3 +40,9 @@ class NoPersonError(FormcheckError):
     """Nobody was seen in the whole video."""
 
     exit_code = EXIT_NO_PERSON
+
+
+class InterruptedAnalysis(FormcheckError):
+    """Ctrl-C during an analysis: what was analysed has been reported, marked incomplete."""
+
+    exit_code = EXIT_INTERRUPTED

@@ -9,7 +9,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from formcheck.analysis import RepResult, SetAnalyzer
@@ -17,6 +16,7 @@ from formcheck.atomic import atomic_path
 from formcheck.landmarks import Landmark
 from formcheck.pose import PoseFrame
 from formcheck.rules import ExerciseRules
+from formcheck.video.images import resize_to_width
 from formcheck.video.source import Frame, FrameSource
 
 THUMBNAIL_WIDTH = 240
@@ -54,7 +54,7 @@ class LandmarkCsv:
     def __init__(self, path: Path) -> None:
         self._stack = ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(path))
-        self._file = self._stack.enter_context(open(self._tmp, "w", newline="", encoding="utf-8"))
+        self._file = self._stack.enter_context(open(self._tmp, "w", newline="", encoding="utf-8"))  # noqa: SIM115
         self._writer = csv.writer(self._file)
         header = ["frame", "t"]
         for landmark in Landmark:
@@ -72,11 +72,11 @@ class LandmarkCsv:
         self._file.flush()
         self._stack.close()
 
-
-def _thumbnail(image: np.ndarray) -> np.ndarray:
-    height, width = image.shape[:2]
-    scale = THUMBNAIL_WIDTH / width
-    return cv2.resize(image, (THUMBNAIL_WIDTH, max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+    def discard(self) -> None:
+        """Drop the unfinished file: nothing appears under its name, no temporary file stays behind."""
+        self._file.close()
+        error = RuntimeError("analysis failed")
+        self._stack.__exit__(type(error), error, None)
 
 
 def run_analysis(
@@ -118,6 +118,10 @@ def run_analysis(
                 on_pose(frame, pose, analyzer, events)
     except KeyboardInterrupt:
         complete, interruption = False, "interrupted by the user (Ctrl-C)"
+    except BaseException:
+        if exporter:
+            exporter.discard()
+        raise
     finally:
         source.close()
     for event in analyzer.finish():
@@ -127,6 +131,8 @@ def run_analysis(
         exporter.close()
     if source.is_live and complete:
         interruption = None
+    if complete and getattr(source, "problem", None):  # e.g. a truncated file: analysed up to where it breaks
+        complete, interruption = False, source.problem
     fps = source.fps
     duration = last_t + 1.0 / fps if count else 0.0
     info = SourceInfo(source.name, fps, count, round(duration, 3), width, height)
@@ -151,4 +157,4 @@ def _keep_peak_frame(
                 best.pop(side, None)
             continue
         if side not in best or counter.value > best[side][0]:
-            best[side] = (counter.value, _thumbnail(frame.image), pose)
+            best[side] = (counter.value, resize_to_width(frame.image, THUMBNAIL_WIDTH), pose)

@@ -15,15 +15,20 @@ from formcheck.errors import BadInputError
 ESPEAK = "espeak-ng"
 
 
+def require_espeak() -> str:
+    """The espeak-ng program; a one-line error when it is not installed (only asked for with --voice)."""
+    program = shutil.which(ESPEAK)
+    if program is None:
+        raise BadInputError("--voice needs espeak-ng (install it: apt-get install espeak-ng)")
+    return program
+
+
 class Speaker:
     """Speaks short messages one at a time with an external command (espeak-ng by default)."""
 
     def __init__(self, command: Sequence[str] | None = None) -> None:
         if command is None:
-            program = shutil.which(ESPEAK)
-            if program is None:
-                raise BadInputError("--voice needs espeak-ng (install it: apt-get install espeak-ng)")
-            command = [program, "-s", "165"]
+            command = [require_espeak(), "-s", "165"]
         self.command = list(command)
         self.spoken: list[str] = []
         self.failures = 0

@@ -152,8 +152,15 @@ def with_gap(src: Path, dst: Path, *, at_s: float, gap_s: float) -> Path:
     return write_frames(dst, frames(), fps)
 
 
-def side_by_side(big: Path, small: Path, dst: Path, *, height: int = 360, small_scale: float = 0.5) -> Path:
-    """Two clips next to each other: `big` fills the left half, `small` is shrunk into the right half."""
+def side_by_side(big: Path, small: Path, dst: Path, *, height: int = 360, small_scale: float = 0.55,
+                 big_crop: tuple[float, float] = (0.0, 1.0)) -> float:  # fmt: skip
+    """Two clips next to each other: `big` (cropped to a span of its width) on the left at full height, `small`
+    shrunk to `small_scale` of the height on the right, standing on the same floor line. Frames pair up in order.
+
+    Returns where the two meet, as a fraction of the width of the result.
+    """
+    split: list[float] = []
+
     def fit(image: np.ndarray, h: int) -> np.ndarray:
         w = round(image.shape[1] * h / image.shape[0])
         return cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
@@ -161,19 +168,19 @@ def side_by_side(big: Path, small: Path, dst: Path, *, height: int = 360, small_
     def frames() -> Iterator[np.ndarray]:
         for left, right in zip(read_frames(big), read_frames(small), strict=False):
             left = fit(left, height)
-            half = left.shape[1]
+            left = left[:, round(big_crop[0] * left.shape[1]): round(big_crop[1] * left.shape[1])]
             right = fit(right, round(height * small_scale))
-            right = right[:, : half]
-            canvas = np.full((height, 2 * half, 3), 128, dtype=np.uint8)
-            canvas[:, :half] = left
-            top = height - right.shape[0]
-            canvas[top:, half: half + right.shape[1]] = right
+            canvas = np.full((height, left.shape[1] + right.shape[1], 3), 128, dtype=np.uint8)
+            canvas[:, : left.shape[1]] = left
+            canvas[height - right.shape[0]:, left.shape[1]:] = right
+            split.append(left.shape[1] / canvas.shape[1])
             yield canvas
 
     capture = cv2.VideoCapture(str(big))
     fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
     capture.release()
-    return write_frames(dst, frames(), fps)
+    write_frames(dst, frames(), fps)
+    return split[0]
 
 
 def rotated_by_metadata(src: Path, dst: Path) -> Path:
@@ -216,3 +223,31 @@ def rss_bytes() -> int | None:
     except (OSError, IndexError, ValueError):
         return None
     return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def blank_left(src: Path, dst: Path, *, upto: float, start_s: float, end_s: float) -> Path:
+    """The clip with its left part (up to `upto` of the width) blacked out from `start_s` to `end_s`."""
+    capture = cv2.VideoCapture(str(src))
+    fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
+    capture.release()
+
+    def frames() -> Iterator[np.ndarray]:
+        for index, image in enumerate(read_frames(src)):
+            if start_s <= index / fps < end_s:
+                image[:, : round(upto * image.shape[1])] = 0
+            yield image
+
+    return write_frames(dst, frames(), fps)
+
+
+def hip_centres_x(landmarks_csv: Path) -> list[float | None]:
+    """Per frame, the x of the hip centre (normalised to the image width) in a `--landmarks` CSV; None when unseen."""
+    import csv
+
+    with open(landmarks_csv, newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    xs: list[float | None] = []
+    for row in rows:
+        left, right = row["left_hip_x"], row["right_hip_x"]
+        xs.append((float(left) + float(right)) / 2 if left and right else None)
+    return xs

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from formcheck.errors import NoPersonError
+from formcheck.analysis import SetAnalyzer
+from formcheck.errors import InterruptedAnalysis, NoPersonError
 from formcheck.model import resolve_model
 from formcheck.pipeline import Analysis, run_analysis
+from formcheck.pose import PoseFrame
 from formcheck.report.build import build_report
-from formcheck.report.writers import check_report_paths, write_reports
+from formcheck.report.writers import check_report_paths, check_writable, write_reports
 from formcheck.rules import find_exercise
 from formcheck.video.source import Frame, open_source
+from formcheck.video.writer import AnnotatedVideoWriter
 
 
 class FpsColumn(ProgressColumn):
@@ -37,7 +40,10 @@ def analyze_command(
 ) -> Analysis:
     """Run the whole analysis of one video and write what was asked for."""
     console = Console(stderr=True, quiet=quiet)
-    check_report_paths([*reports, *([landmarks] if landmarks else [])] if False else reports)
+    check_report_paths(reports)  # refuse unwritable outputs before any work starts
+    for output in (landmarks, annotate):
+        if output:
+            check_writable(output)
     rules = find_exercise(exercise, rules_dir) if exercise else None
     source = open_source(video)
     resolved = resolve_model(model)
@@ -60,13 +66,47 @@ def analyze_command(
             from formcheck.errors import BadInputError
 
             raise BadInputError("name the exercise with --exercise (see `formcheck exercises`)")
-        analysis = run_analysis(source, poses, rules, landmarks_csv=landmarks, frames=with_progress)
+        writer = annotated_writer(annotate, source.fps) if annotate else None
+        try:
+            draw = _annotator(writer) if writer else None
+            analysis = run_analysis(source, poses, rules, landmarks_csv=landmarks, frames=with_progress, on_pose=draw)
+        except BaseException:
+            if writer:
+                writer.discard()
+            raise
+        if writer:
+            writer.close()
     report = build_report(analysis)
     write_reports(reports, report, analysis)
     print_summary(console, report, reports)
+    if not analysis.complete:
+        done = f"{analysis.source.frames} frames ({analysis.source.duration_s:.1f} s)"
+        if not source.problem:  # Ctrl-C
+            raise InterruptedAnalysis(f"interrupted: the report covers the first {done}, marked incomplete")
+        Console(stderr=True).print(f"formcheck: warning: {video}: {source.problem}; analysed {done}",
+                                   highlight=False, soft_wrap=True)  # fmt: skip
     if analysis.analyzer.frames_with_person == 0:
         raise NoPersonError(f"{video}: nobody was seen in the video (report written with no reps)")
     return analysis
+
+
+def annotated_writer(path: Path, fps: float) -> AnnotatedVideoWriter:
+    """The writer of `--annotate` (checked before the analysis starts)."""
+    return AnnotatedVideoWriter(path, fps)
+
+
+def _annotator(writer: AnnotatedVideoWriter) -> Callable[[Frame, PoseFrame, SetAnalyzer, list], None]:
+    """An ``on_pose`` callback drawing skeleton, count and cues on each frame, as `live` shows them."""
+    from formcheck.coach import SetCoaching
+    from formcheck.video.hud import OverlayAnnotator
+
+    coaching, overlay = SetCoaching(), OverlayAnnotator()
+
+    def on_pose(frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
+        state = coaching.update(pose.t, analyzer, events)
+        writer.write(overlay.annotate(frame.image.copy(), pose, state))
+
+    return on_pose
 
 
 def print_summary(console: Console, report: dict, written: list[Path]) -> None:

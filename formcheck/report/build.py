@@ -13,6 +13,7 @@ from formcheck.view import VIEW_LABELS
 
 SCHEMA_VERSION = 1
 SET_FAULT_PENALTY = 10.0
+NOBODY_REASON = "nobody was seen in the video"
 
 
 def _message(template: str, value: float | None) -> str:
@@ -41,8 +42,9 @@ def _set_findings(analysis: Analysis) -> tuple[list[dict[str, Any]], dict[str, C
     for cue in rules.cues:
         if cue.kind != "sides":
             continue
-        if analyzer.view not in cue.views:
-            verdicts[cue.id] = CueVerdict(cue.id, False, False, None, view_reason(cue, analyzer.view or ""))
+        if analyzer.frames_with_person == 0 or analyzer.view not in cue.views:
+            reason = NOBODY_REASON if analyzer.frames_with_person == 0 else view_reason(cue, analyzer.view or "")
+            verdicts[cue.id] = CueVerdict(cue.id, False, False, None, reason)
             continue
         verdict = judge_sides(cue, by_side or {})
         verdicts[cue.id] = verdict
@@ -87,6 +89,8 @@ def build_report(analysis: Analysis) -> dict[str, Any]:
         reasons = sorted({v.reason for v in rep_verdicts if not v.checked and v.reason})
         if not rep_verdicts:
             reasons = [view_reason(cue, analyzer.view) if analyzer.view not in cue.views else "no reps to judge"]
+            if analyzer.frames_with_person == 0:
+                reasons = [NOBODY_REASON]
         cues[cue.id] = {
             "checked": checked,
             "reps_with_fault": sum(1 for v in rep_verdicts if v.fault) if cue.kind != "sides" else None,

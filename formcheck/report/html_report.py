@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from pathlib import Path, PurePath
 from typing import Any
 
-import cv2
 import numpy as np
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
@@ -17,6 +15,7 @@ from formcheck.pipeline import Analysis
 from formcheck.report.charts import chart_sides, timeline_svg
 from formcheck.report.csv_report import cue_verdict
 from formcheck.video.draw import BAD, GOOD, SkeletonAnnotator
+from formcheck.video.images import jpeg_data_uri, resize_to_width
 
 MAX_KEYFRAMES = 6
 KEYFRAME_SCALE = 2          # thumbnails are drawn on at twice their stored size, so the skeleton stays crisp
@@ -51,10 +50,7 @@ def _file_name(path: str) -> str:
 
 def encode_image(image_bgr: np.ndarray) -> str:
     """A BGR image as a JPEG data URI."""
-    ok, data = cv2.imencode(".jpg", image_bgr, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-    if not ok:
-        raise ValueError("could not encode a key frame as JPEG")
-    return "data:image/jpeg;base64," + base64.b64encode(data.tobytes()).decode("ascii")
+    return jpeg_data_uri(image_bgr, JPEG_QUALITY)
 
 
 def keyframe_reps(report: dict[str, Any], available: set[int]) -> list[dict[str, Any]]:
@@ -68,8 +64,7 @@ def keyframe_reps(report: dict[str, Any], available: set[int]) -> list[dict[str,
 
 def _keyframe(analysis: Analysis, rep: dict[str, Any]) -> dict[str, Any]:
     thumbnail, pose = analysis.keyframes[rep["index"]]
-    height, width = thumbnail.shape[:2]
-    scene = cv2.resize(thumbnail, (width * KEYFRAME_SCALE, height * KEYFRAME_SCALE), interpolation=cv2.INTER_CUBIC)
+    scene = resize_to_width(thumbnail, thumbnail.shape[1] * KEYFRAME_SCALE)
     SkeletonAnnotator(color=BAD if rep["faults"] else GOOD, thickness=2).annotate(scene, pose)
     rules = analysis.rules
     return {
@@ -91,11 +86,11 @@ def _fault_sections(analysis: Analysis, report: dict[str, Any]) -> list[dict[str
         reps = [f["rep"] for f in report["findings"] if f["cue"] == cue_id and f["rep"] is not None]
         article = known[cue_id].cue if cue_id in known else cue.get("cue")
         sections.append({"id": cue_id, "article": article, "message": cue["message"], "fix": cue["fix"],
-                         "reps": reps, "of": report["rep_count"], "set_level": cue["reps_with_fault"] is None})  # fmt: skip
+                         "reps": reps, "set_level": cue["reps_with_fault"] is None})  # fmt: skip
     for finding in report["findings"]:
         if finding["cue"] not in report["cues"]:
             sections.append({"id": finding["cue"], "article": None, "message": finding["message"],
-                             "fix": finding["fix"], "reps": [], "of": report["rep_count"], "set_level": True})  # fmt: skip
+                             "fix": finding["fix"], "reps": [], "set_level": True})  # fmt: skip
     return sections
 
 

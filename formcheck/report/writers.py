@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from formcheck.atomic import write_text_atomic
 from formcheck.errors import BadInputError
 from formcheck.pipeline import Analysis
+from formcheck.report.csv_report import write_csv
+from formcheck.report.html_report import write_html
 
 
 def write_json(path: Path, report: dict[str, Any], analysis: Analysis) -> None:
@@ -19,20 +22,7 @@ def write_json(path: Path, report: dict[str, Any], analysis: Analysis) -> None:
 
 
 def _writers() -> dict[str, Callable[[Path, dict[str, Any], Analysis], None]]:
-    writers: dict[str, Callable[[Path, dict[str, Any], Analysis], None]] = {".json": write_json}
-    try:
-        from formcheck.report.csv_report import write_csv
-
-        writers[".csv"] = write_csv
-    except ImportError:
-        pass
-    try:
-        from formcheck.report.html_report import write_html
-
-        writers[".html"] = write_html
-    except ImportError:
-        pass
-    return writers
+    return {".json": write_json, ".csv": write_csv, ".html": write_html}
 
 
 def check_report_paths(paths: list[Path]) -> None:
@@ -41,13 +31,25 @@ def check_report_paths(paths: list[Path]) -> None:
     for path in paths:
         if path.suffix.lower() not in formats:
             raise BadInputError(f"{path}: unknown report format; use one of {', '.join(sorted(formats))}")
-        if path.is_dir():
-            raise BadInputError(f"{path}: is a directory; give a file name for the report")
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise BadInputError(f"{path}: folder {folder} does not exist")
-        if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            raise BadInputError(f"{path}: cannot write here (permission denied)")
+        check_writable(path)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse an output path that cannot be written, by creating (and removing) a file beside it."""
+    path = Path(path)
+    if path.is_dir():
+        raise BadInputError(f"{path}: is a directory; give a file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInputError(f"{path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise BadInputError(f"{path}: cannot write here (permission denied)")
+    try:  # permissions say yes, but root on a read-only or special file system is still refused
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+    except OSError as error:
+        raise BadInputError(f"{path}: cannot create a file in {folder} ({error.strerror or error})") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def write_reports(paths: list[Path], report: dict[str, Any], analysis: Analysis) -> None:

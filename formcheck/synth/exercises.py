@@ -35,6 +35,7 @@ class ExerciseSpec:
     hold_fault: tuple[str, float] | None = None  # (fault id, shortened hold in seconds)
     set_faults: tuple[str, ...] = ()
     sided: bool = False
+    three_quarter_yaw: float = 45.0  # |yaw| used for the three_quarter view
 
     @property
     def fault_ids(self) -> tuple[str, ...]:
@@ -132,7 +133,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             rest_s=0.35,
             hold_s=0.3,
             view="three_quarter",
-            camera_height=1.3,
+            camera_height=0.95,
             rep_faults={
                 "torso_parallel": {"torso_deg": 42.0},
                 "elbow_up": {"elbow_low": 1.0},
@@ -140,6 +141,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             },
             set_faults=("switch_sides",),
             sided=True,
+            three_quarter_yaw=70.0,
         ),
     )
 }

@@ -266,8 +266,10 @@ class Rasteriser:
 
     def add_static(self, prims: list[Primitive]) -> None:
         """Bake primitives that never move (bench, band anchor) into the background."""
+        before = self.bg_depth.copy()
         for prim in prims:
             self._draw(self.bg, self.bg_depth, prim)
+        self.floor_mask &= self.bg_depth >= before
 
     def render(self, prims: list[Primitive]) -> np.ndarray:
         """Draw ``prims`` over the background and return the BGR uint8 frame at output resolution."""

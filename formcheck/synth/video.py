@@ -52,7 +52,8 @@ def plan(cfg: SynthConfig) -> Shot:
     joints = np.stack([truth_points(sk, motion.dims) for sk in skeletons])
     view = cfg.view or motion.spec.view
     sign = 1.0 if cfg.camera_side == "left" else -1.0
-    yaw = cfg.yaw_deg if cfg.yaw_deg is not None else sign * VIEW_YAW[view]
+    base = motion.spec.three_quarter_yaw if view == "three_quarter" else VIEW_YAW[view]
+    yaw = cfg.yaw_deg if cfg.yaw_deg is not None else sign * base
     framing = [
         np.concatenate([joints[i], _extremities(sk, motion.dims.s)])
         for i, (t, sk) in enumerate(zip(times, skeletons))

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -17,6 +17,7 @@ from formcheck.video.draw import BAD, GOOD, NEUTRAL, SkeletonAnnotator
 
 PANEL = (32, 32, 32)          # BGR of the panels behind text
 TEXT = (245, 245, 245)
+IDLE = (190, 190, 190)        # a measure shown outside its cue's phase
 COUNTDOWN = (0, 215, 255)     # amber
 LEVEL_COLORS = {"fault": (90, 90, 255), "good": (110, 230, 110), "tip": TEXT}
 FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -96,7 +97,7 @@ class HudAnnotator:
         width = round(250 * s)
         self._box(scene, w - m - width, m, w - m, m + line * len(state.measures) + round(12 * s))
         for i, measure in enumerate(state.measures):
-            color = LEVEL_COLORS["good"] if measure.ok else LEVEL_COLORS["fault"]
+            color = (LEVEL_COLORS["good"] if measure.ok else LEVEL_COLORS["fault"]) if measure.active else IDLE
             org = (w - m - width + round(12 * s), m + line * (i + 1))
             self._text(scene, measure.text, org, 0.65 * s, color, round(1.5 * s))
 
@@ -146,8 +147,8 @@ SKELETON_COLOR = (255, 200, 0)   # BGR light blue: stands out on skin, clothes a
 class OverlayAnnotator:
     """Skeleton plus coaching overlay: what `live` shows and `analyze --annotate` writes."""
 
-    skeleton: SkeletonAnnotator = SkeletonAnnotator(color=SKELETON_COLOR, thickness=3)
-    hud: HudAnnotator = HudAnnotator()
+    skeleton: SkeletonAnnotator = field(default_factory=lambda: SkeletonAnnotator(color=SKELETON_COLOR, thickness=3))
+    hud: HudAnnotator = field(default_factory=HudAnnotator)
 
     def annotate(self, scene: np.ndarray, pose: PoseFrame, state: HudState, mirror: bool = False) -> np.ndarray:
         """Draw the body (mirrored like the scene) and the overlay on ``scene`` in place."""

@@ -10,7 +10,20 @@ import threading
 import time
 from collections.abc import Iterator
 
-from formcheck.video.source import Frame, FrameSource
+import cv2
+
+from formcheck.video.source import Frame, FrameSource, open_source
+
+
+def open_quietly(spec: str) -> FrameSource:
+    """``open_source`` without OpenCV's multi-line warnings when no camera answers (the error says it in one)."""
+    logging = cv2.utils.logging
+    level = logging.getLogLevel()
+    logging.setLogLevel(logging.LOG_LEVEL_SILENT)
+    try:
+        return open_source(spec)
+    finally:
+        logging.setLogLevel(level)
 
 
 class LatestFrameGrabber:
@@ -50,6 +63,10 @@ class LatestFrameGrabber:
             self._latest = None
             return frame
 
+    def join(self, timeout_s: float | None = None) -> None:
+        """Wait until the capture thread has read the whole source (a file) or stopped."""
+        self._thread.join(timeout_s)
+
     def pause(self, paused: bool) -> None:
         """Pause a played file (a camera keeps running; its frames are dropped meanwhile)."""
         with self._cond:
@@ -83,7 +100,7 @@ class LatestFrameGrabber:
                     if self._stop.is_set():
                         break
                 self._publish(frame)
-        except Exception as error:  # noqa: BLE001 - reported to the reader, never lost in the thread
+        except Exception as error:  # reported to the reader, never lost in the thread
             self.error = error
         finally:
             with self._cond:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,11 @@ import cv2
 import numpy as np
 
 from formcheck.errors import BadInputError
+
+# FFmpeg (inside OpenCV) prints decoder complaints about damaged files straight to stderr; formcheck reports
+# such files itself, in one line. Read when OpenCV first opens a video; FORMCHECK_DEBUG or a set value keeps them.
+if not os.environ.get("FORMCHECK_DEBUG"):
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
 
@@ -31,6 +37,7 @@ class FrameSource:
     fps: float = 30.0
     frame_count: int | None = None
     is_live: bool = False
+    problem: str | None = None  # why the frames stopped before the end of the video, when they did
 
     def __iter__(self) -> Iterator[Frame]:
         raise NotImplementedError
@@ -66,7 +73,14 @@ class _MonotonicClock:
 
 
 class VideoFileSource(FrameSource):
-    """A video file, decoded in order, upright (rotation metadata applied), timed by the container."""
+    """A video file, decoded in order, upright (rotation metadata applied), timed by the container.
+
+    Frames are delivered as a player shows them: a phone clip stored sideways with a rotation in its metadata
+    comes out upright. A file that stops decoding well before the frame count in its header (a truncated
+    download) ends the iteration early and says so in :attr:`problem`.
+    """
+
+    ENDS_EARLY_FRACTION = 0.8  # headers estimate the count (e.g. variable frame rate): allow some slack
 
     def __init__(self, path: Path) -> None:
         path = Path(path)
@@ -80,7 +94,7 @@ class VideoFileSource(FrameSource):
         self.path = path
         self._capture = cv2.VideoCapture(str(path))
         if not self._capture.isOpened():
-            raise BadInputError(f"{path}: not a video OpenCV can read (corrupt or unsupported format)")
+            raise BadInputError(f"{path}: not a readable video (no video stream, damaged or unsupported format)")
         self._capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         fps = float(self._capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.fps = fps if 0.5 < fps < 1000 else 30.0
@@ -99,9 +113,15 @@ class VideoFileSource(FrameSource):
         while True:
             ok, image = self._capture.read()
             if not ok or image is None:
+                self._note_early_end(index)
                 return
             yield Frame(index, clock.stamp(float(self._capture.get(cv2.CAP_PROP_POS_MSEC)), index), image)
             index += 1
+
+    def _note_early_end(self, decoded: int) -> None:
+        if self.frame_count and decoded < self.ENDS_EARLY_FRACTION * self.frame_count:
+            self.problem = (f"the video stops early: {decoded} of {self.frame_count} frames could be decoded "
+                            "(truncated or damaged file)")  # fmt: skip
 
     def close(self) -> None:
         self._capture.release()

@@ -48,7 +48,7 @@ class PreviewWindow:
     def show(self, image: np.ndarray, wait_ms: int = 1) -> int | None:
         """Display a frame; returns the key pressed during ``wait_ms`` (lower-case code) or None."""
         if not self._open:
-            cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE)
+            cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
             self._open = True
         cv2.imshow(self.title, image)
         key = cv2.waitKey(max(1, wait_ms))

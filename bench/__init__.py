@@ -1,0 +1,1 @@
+"""Benchmarks of formcheck against bare MediaPipe (run `python bench/run.py`)."""
