@@ -35,7 +35,7 @@ def bare(video: str) -> dict[str, Any]:
 
     from formcheck.model import resolve_model
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     options = vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(resolve_model().path)),
         running_mode=vision.RunningMode.VIDEO,
@@ -60,9 +60,9 @@ def bare(video: str) -> dict[str, Any]:
         frames += 1
     capture.release()
     landmarker.close()
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     inference.sort()
-    return {"wall_s": wall, "frames": frames, "inference_ms": 1000 * inference[len(inference) // 2],
+    return {"wall_s": wall, "cpu_s": cpu, "frames": frames, "inference_ms": 1000 * inference[len(inference) // 2],
             "peak_rss_mb": _peak_rss_mb()}  # fmt: skip
 
 
@@ -99,14 +99,14 @@ def analyze(video: str, exercise: str, reports: list[str], annotate: str | None 
         args += ["--annotate", annotate]
     if model:
         args += ["--model", model]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     app(args, standalone_mode=False)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     frames = None
     json_reports = [r for r in reports if r.endswith(".json")]
     if json_reports:
         frames = json.loads(Path(json_reports[0]).read_text(encoding="utf-8")).get("source", {}).get("frames")
-    return {"wall_s": wall, "frames": frames, "peak_rss_mb": _peak_rss_mb()}
+    return {"wall_s": wall, "cpu_s": cpu, "frames": frames, "peak_rss_mb": _peak_rss_mb()}
 
 
 def startup(video: str, exercise: str) -> dict[str, Any]:

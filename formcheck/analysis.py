@@ -83,10 +83,8 @@ class SetAnalyzer:
     # -- feeding -------------------------------------------------------------------------------------
     def update(self, pose: PoseFrame) -> list[RepResult | RepEvent]:
         """Feed one frame; returns the reps (and partial reps) that ended with it."""
-        self.frames_seen += 1
         self.last_t = pose.t
         if not pose.is_empty:
-            self.frames_with_person += 1
             self._note_gap(pose.t)
         if self.view is None:
             if pose.is_empty and not self._warmup:
@@ -152,7 +150,7 @@ class SetAnalyzer:
         events: list[RepResult | RepEvent] = []
         nobody = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         for t_s in self._unseen_times:
-            events.extend(self.advance(t_s, nobody))
+            events.extend(self.advance(t_s, nobody, person=False))
         self._unseen_times = []
         for pose in self._warmup:
             events.extend(self._process(pose))
@@ -173,16 +171,18 @@ class SetAnalyzer:
                 body, fn = bodies[self._space(space)], get_measure(measure)
                 row[2 * i] = fn(body, "left")
                 row[2 * i + 1] = fn(body, "right")
-        return self.advance(pose.t, row)
+        return self.advance(pose.t, row, person=not pose.is_empty)
 
     def measure_keys(self) -> list[str]:
         """Names of the per-frame values: "signal", then the id of every cue that has a measure."""
         return [key for key, _, _ in self._measures]
 
-    def advance(self, t_s: float, row: np.ndarray) -> list[RepResult | RepEvent]:
+    def advance(self, t_s: float, row: np.ndarray, person: bool = True) -> list[RepResult | RepEvent]:
         """Feed one frame's measured values (left, right for each of ``measure_keys()``; NaN when unseen)."""
         if self.view is None:
             raise RuntimeError("set the camera view before feeding measured values")
+        self.frames_seen += 1
+        self.frames_with_person += int(person)
         self.last_t = t_s
         self.log.append(t_s, row)
         events: list[RepResult | RepEvent] = []

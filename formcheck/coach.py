@@ -2,8 +2,9 @@
 
 ``Coach`` turns a stream of candidate advice (one list per frame) into one steady message: a candidate is shown
 only once it has persisted ``persist_s`` (so one noisy frame never shows a fault), and a shown message stays at
-least ``min_show_s`` (so the screen never flickers). ``live_advice`` lists the candidates of one moment from a
-``SetAnalyzer`` - the same rules, measures and counter that ``analyze`` uses, read, never recomputed.
+least ``min_show_s`` so the screen never flickers (only a fault or a rep verdict may cut a mere tip short).
+``live_advice`` lists the candidates of one moment from a ``SetAnalyzer`` - the same rules, measures and counter
+that ``analyze`` uses, read, never recomputed.
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ class Coach:
                 pool[event.key] = event
         self._since = {key: self._since.get(key, t_s) for key in pool}
         eligible = [a for a in pool.values() if a.instant or t_s - self._since[a.key] >= self.persist_s]
-        if self.current is not None and t_s - self._shown_at < self.min_show_s:
-            return self.current
         best = max(eligible, key=lambda a: a.rank, default=None)
+        young = self.current is not None and t_s - self._shown_at < self.min_show_s
+        if young and (best is None or self.current.level != "tip" or best.level == "tip"):
+            return self.current
         still = next((a for a in eligible if self.current and a.key == self.current.key), None)
         if still is not None and (best is None or best.rank <= still.rank):
             self.current = still   # keep it (its text may carry a fresher value)

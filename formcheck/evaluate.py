@@ -75,6 +75,8 @@ def judge_cue(cue: Cue, view: str, log: FrameLog, event: RepEvent, side: str) ->
             return _not_checked(cue, "no starting position to compare with")
         valid = valid - float(np.median(start))
     low, high = np.percentile(valid, [LOW, HIGH])
+    if cue.check == "reaches":  # the best moment of the phase must get there
+        low, high = high, low
     if cue.min is not None and low < cue.min:
         return CueVerdict(cue.id, True, True, round(float(low), 3))
     if cue.max is not None and high > cue.max:

@@ -141,12 +141,17 @@ def elbow_lift(body: Body, side: Side) -> float:
 
 
 def hand_to_ribcage(body: Body, side: Side) -> float:
-    """Distance from the wrist to the lower ribcage (a third of the way from shoulder to hip), torso lengths."""
+    """How far the wrist is from the body: distance to the shoulder-hip line, in torso lengths.
+
+    Hands touching the ribcage sit about half a chest depth in front of that line (~0.3); arms straight out in
+    front put the wrist about an arm's length (~1.2) away.
+    """
     if not _needs(body, side, "shoulder", "hip", "wrist"):
         return NAN
     shoulder, hip = body.joint(side, "shoulder"), body.joint(side, "hip")
-    ribcage = shoulder + (hip - shoulder) / 3.0
-    return float(np.linalg.norm(body.joint(side, "wrist") - ribcage)) / body.torso_length(side)
+    axis = (shoulder - hip) / body.torso_length(side)
+    offset = body.joint(side, "wrist") - hip
+    return float(np.linalg.norm(offset - np.dot(offset, axis) * axis)) / body.torso_length(side)
 
 
 def elbow_flare(body: Body, side: Side) -> float:

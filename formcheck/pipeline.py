@@ -46,6 +46,7 @@ class Analysis:
     keyframes: dict[int, tuple[np.ndarray, PoseFrame]] = field(default_factory=dict)
     recognition: dict | None = None
     interruption: str | None = None
+    camera_advice: list[str] = field(default_factory=list)
 
 
 class LandmarkCsv:
@@ -82,19 +83,21 @@ class LandmarkCsv:
 def run_analysis(
     source: FrameSource,
     poses: Callable[[Frame], PoseFrame],
-    rules: ExerciseRules,
+    rules: ExerciseRules | None,
     *,
     landmarks_csv: Path | None = None,
     frames: Callable[[Iterator[Frame]], Iterator[Frame]] | None = None,
     on_pose: Callable[[Frame, PoseFrame, SetAnalyzer, list], None] | None = None,
     view: str | None = None,
+    analyzer: SetAnalyzer | None = None,
 ) -> Analysis:
     """Analyse every frame of ``source``; Ctrl-C stops early and returns what was analysed (complete=False).
 
     ``poses`` turns a frame into a PoseFrame (the MediaPipe adapter); ``frames`` may wrap the frame iterator
     (e.g. in a progress bar); ``on_pose`` sees every analysed frame (e.g. to draw an annotated video).
+    ``analyzer`` replaces the SetAnalyzer of ``rules`` (e.g. one that recognises the exercise first).
     """
-    analyzer = SetAnalyzer(rules, view=view)
+    analyzer = analyzer if analyzer is not None else SetAnalyzer(rules, view=view)
     exporter = LandmarkCsv(landmarks_csv) if landmarks_csv else None
     keyframes: dict[int, tuple[np.ndarray, PoseFrame]] = {}
     best: dict[str | None, tuple[float, np.ndarray, PoseFrame]] = {}
@@ -137,7 +140,7 @@ def run_analysis(
     duration = last_t + 1.0 / fps if count else 0.0
     info = SourceInfo(source.name, fps, count, round(duration, 3), width, height)
     return Analysis(
-        rules=rules,
+        rules=analyzer.rules,
         analyzer=analyzer,
         source=info,
         complete=complete,

@@ -221,7 +221,7 @@ EXERCISE_CRITERIA: dict[str, tuple[Criterion, ...]] = {
     "one_arm_row": (
         STANDING,
         LEGS_STRAIGHT,
-        Criterion("torso_elev", -25, -15, 25, 40, 2, "torso near parallel to the floor"),
+        Criterion("torso_elev", -25, -15, 20, 35, 2, "torso near parallel to the floor"),
         STEADY_TORSO,
         Criterion("flex_amp", 30, 50, INF, INF, 3, "elbow bending (rowing)"),
         Criterion("forearm_top", -INF, -INF, 35, 55, 1, "forearm hanging down while pulling"),

@@ -21,6 +21,7 @@ VIEWS = ("front", "side", "three_quarter", "back")
 SPACES = ("auto", "image", "world")
 PHASES = ("rep", "top", "start")
 KINDS = ("range", "hold", "sides")
+CHECKS = ("throughout", "reaches")
 SIDEDNESS = ("both", "alternating")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 ANGLE_LIMIT = 360.0
@@ -55,6 +56,7 @@ class Cue:
     min: float | None
     max: float | None
     baseline: str | None
+    check: str
     views: tuple[str, ...]
     weight: float
     message: str
@@ -190,6 +192,7 @@ def _read_cue(reader: _Reader, exercise_views: tuple[str, ...]) -> Cue:
         min=low,
         max=high,
         baseline=baseline,
+        check=reader.text("check", "throughout", CHECKS),
         views=reader.views("views", list(exercise_views)),
         weight=reader.number("weight", 1.0, 0.0, 10.0),
         message=message,

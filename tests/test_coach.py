@@ -65,11 +65,16 @@ def test_flickering_candidates_do_not_flicker_the_display() -> None:
     assert [k for _, k in shown] == [None]
 
 
-def test_more_important_advice_replaces_the_current_one_after_its_minimum_time() -> None:
-    shown = run(Coach(), [(0.0, 1.0, [TIP]), (1.0, 6.0, [TIP, HIPS])])
-    keys = [k for _, k in shown]
-    assert keys == [None, "_tip", "hips"]
+def test_a_more_important_fault_replaces_the_current_one_after_its_minimum_time() -> None:
+    shown = run(Coach(), [(0.0, 1.0, [KNEES]), (1.0, 6.0, [KNEES, HIPS])])
+    assert [k for _, k in shown] == [None, "knees", "hips"]
     assert shown[2][0] == pytest.approx(2.5, abs=1.5 / FPS)   # shown at 0.5, kept until 2.5 (HIPS ready at 1.5)
+
+
+def test_a_fault_cuts_a_tip_short() -> None:
+    shown = run(Coach(), [(0.0, 1.0, [TIP]), (1.0, 6.0, [TIP, HIPS])])
+    assert [k for _, k in shown] == [None, "_tip", "hips"]
+    assert shown[2][0] == pytest.approx(1.5, abs=1.5 / FPS)   # as soon as HIPS has persisted
 
 
 def test_current_advice_is_kept_while_an_equal_one_appears() -> None:

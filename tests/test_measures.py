@@ -86,8 +86,8 @@ def test_elbow_lift_above_shoulder() -> None:
 
 def test_hand_to_ribcage() -> None:
     body = image_body(left_shoulder=(500, 200), left_hip=(500, 500), left_wrist=(560, 380))
-    # ribcage point is (500, 300); wrist is (60, 80) away = 100 px = 1/3 torso length
-    assert get_measure("hand_to_ribcage")(body, "left") == pytest.approx(1 / 3)
+    # the torso line is x = 500; the wrist is 60 px in front of it, a torso is 300 px long
+    assert get_measure("hand_to_ribcage")(body, "left") == pytest.approx(0.2)
 
 
 def test_torso_lean_sign() -> None:

@@ -16,7 +16,10 @@ from formcheck.pipeline import Analysis, run_analysis
 from formcheck.pose import PoseFrame
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, check_writable, write_reports
-from formcheck.rules import find_exercise
+from formcheck.camera_advice import advise
+from formcheck.recognize import RecognizingAnalyzer
+from formcheck.rules import find_exercise, load_all
+from formcheck.video.draw import SkeletonAnnotator
 from formcheck.video.source import Frame, open_source
 from formcheck.video.writer import AnnotatedVideoWriter
 
@@ -62,20 +65,29 @@ def analyze_command(
                     yield frame
                     bar.advance(task)
 
-        if rules is None:
-            from formcheck.errors import BadInputError
-
-            raise BadInputError("name the exercise with --exercise (see `formcheck exercises`)")
+        recognizing = None if rules else RecognizingAnalyzer(load_all(rules_dir))  # no --exercise: recognise it
+        sampled: list[PoseFrame] = []  # every 3rd pose with a person, for the camera advice
         writer = annotated_writer(annotate, source.fps) if annotate else None
         try:
             draw = _annotator(writer) if writer else None
-            analysis = run_analysis(source, poses, rules, landmarks_csv=landmarks, frames=with_progress, on_pose=draw)
+
+            def on_pose(frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
+                if not pose.is_empty and frame.index % 3 == 0:
+                    sampled.append(pose)
+                if draw:
+                    draw(frame, pose, analyzer, events)
+
+            analysis = run_analysis(source, poses, rules, landmarks_csv=landmarks, frames=with_progress,
+                                    on_pose=on_pose, analyzer=recognizing)  # fmt: skip
         except BaseException:
             if writer:
                 writer.discard()
             raise
         if writer:
             writer.close()
+    if recognizing is not None and recognizing.recognition is not None:
+        analysis.recognition = recognizing.recognition.to_dict()
+    analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled)
     report = build_report(analysis)
     write_reports(reports, report, analysis)
     print_summary(console, report, reports)
@@ -103,6 +115,9 @@ def _annotator(writer: AnnotatedVideoWriter) -> Callable[[Frame, PoseFrame, SetA
     coaching, overlay = SetCoaching(), OverlayAnnotator()
 
     def on_pose(frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
+        if isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None:  # still recognising
+            writer.write(SkeletonAnnotator().annotate(frame.image.copy(), pose))
+            return
         state = coaching.update(pose.t, analyzer, events)
         writer.write(overlay.annotate(frame.image.copy(), pose, state))
 
@@ -116,6 +131,10 @@ def print_summary(console: Console, report: dict, written: list[Path]) -> None:
     score = "-" if report["score"] is None else f"{report['score']:.0f}/100"
     console.print(f"[bold]{report['exercise_name']}[/bold]: {reps} reps, score {score}, "
                   f"camera {report['camera']['view_label']}" + ("" if report["complete"] else " [yellow](incomplete)"))  # fmt: skip
+    if report.get("recognition"):
+        console.print(f"  recognised as {report['exercise']} (confidence {report['recognition']['confidence']:.2f})")
+    for advice in report["camera"].get("advice", []):
+        console.print(f"  [yellow]camera:[/yellow] {advice}")
     for cue_id, cue in report["cues"].items():
         if cue["fault"]:
             count = cue["reps_with_fault"]

@@ -305,8 +305,6 @@ def live_command(
     if outcome.reason == "lost":
         raise FormcheckError(f"{source.name}: camera lost mid-set; the report of the set so far was saved: {paths}")
     if outcome.reason == "interrupted":
-        console.print(f"formcheck: interrupted; report saved: {paths}")
-        import typer
-
-        raise typer.Exit(130)
+        console.print(f"report saved: {paths}")
+        raise KeyboardInterrupt   # `main` says "interrupted" and exits 130
     return outcome

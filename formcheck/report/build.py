@@ -124,6 +124,7 @@ def build_report(analysis: Analysis) -> dict[str, Any]:
             "view": analyzer.view,
             "view_label": VIEW_LABELS.get(analyzer.view or "", None),
             "recommended_views": list(rules.views),
+            "advice": list(analysis.camera_advice),
         },
         "person": {
             "frames_with_person": analyzer.frames_with_person,

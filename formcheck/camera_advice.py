@@ -1,0 +1,97 @@
+"""Camera advice: is the view right for the exercise, and is the whole body in frame at a useful size?
+
+Pure functions of the rules, the detected view and some poses; they return short messages for the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from formcheck.landmarks import Landmark
+from formcheck.pose import PoseFrame
+from formcheck.rules import ExerciseRules
+from formcheck.view import VIEW_LABELS
+
+EDGE = 0.01            # a joint this close to (or past) the image border is cut off
+CUT_FRACTION = 0.3     # advise when a joint group is cut off in at least this share of the frames
+ROOM = 0.15            # free space on the other side of the picture that a tilt of the camera could use
+SMALL_FIGURE = 0.35    # the body's larger extent, as a fraction of the picture, below which to move closer
+BODY = [lm for lm in Landmark if lm >= Landmark.LEFT_SHOULDER and lm not in
+        (Landmark.LEFT_PINKY, Landmark.RIGHT_PINKY, Landmark.LEFT_INDEX, Landmark.RIGHT_INDEX,
+         Landmark.LEFT_THUMB, Landmark.RIGHT_THUMB)]  # fmt: skip
+GROUPS: dict[str, tuple[tuple[Landmark, Landmark], ...]] = {
+    "head": ((Landmark.NOSE, Landmark.NOSE), (Landmark.LEFT_EAR, Landmark.RIGHT_EAR)),
+    "knees": ((Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),),
+    "feet": ((Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),),
+    "hands": ((Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST),),
+}
+
+
+def _outside(xy: np.ndarray) -> np.ndarray:
+    """Which image borders a normalized point is cut by: (left, right, top, bottom)."""
+    x, y = xy
+    return np.array([x < EDGE, x > 1 - EDGE, y < EDGE, y > 1 - EDGE])
+
+
+def cut_edges(pose: PoseFrame, group: str) -> np.ndarray:
+    """Borders (left, right, top, bottom) that cut off a joint group; per pair, the better-seen joint counts."""
+    edges = np.zeros(4, dtype=bool)
+    for a, b in GROUPS[group]:
+        seen = a if pose.visibility[a] >= pose.visibility[b] else b
+        edges |= _outside(pose.xyz[seen, :2])
+    return edges
+
+
+def figure_extent(pose: PoseFrame) -> tuple[float, float, float, float]:
+    """(left, right, top, bottom) of the body's joints in normalized image coordinates, clipped to the image."""
+    xy = np.clip(pose.xyz[BODY, :2], 0.0, 1.0)
+    return float(xy[:, 0].min()), float(xy[:, 0].max()), float(xy[:, 1].min()), float(xy[:, 1].max())
+
+
+def view_advice(rules: ExerciseRules, view: str | None) -> list[str]:
+    """Advice when the detected view is not one the exercise is checked from."""
+    if view is None or view in rules.views:
+        return []
+    best = VIEW_LABELS.get(rules.views[0], rules.views[0])
+    if view in ("front", "back") and "side" in rules.views:
+        return [f"turn sideways to the camera: {rules.name} is best filmed {best}"]
+    if view in ("front", "back") and "three_quarter" in rules.views:
+        return [f"turn about 45° to the camera: {rules.name} is best filmed {best}"]
+    if view == "side" and "front" in rules.views:
+        return [f"face the camera: {rules.name} is best filmed {best}"]
+    return [f"film {best}: {rules.name} is not checked {VIEW_LABELS.get(view, view)}"]
+
+
+def framing_advice(poses: Sequence[PoseFrame]) -> list[str]:
+    """Advice about joints cut off at the picture's edges and a figure too small to measure well."""
+    seen = [p for p in poses if not p.is_empty]
+    if not seen:
+        return []
+    advice: list[str] = []
+    extents = np.array([figure_extent(p) for p in seen])
+    left, right, top, bottom = np.median(extents, axis=0)
+    for group, what in (("knees", "the knees"), ("feet", "the feet"), ("head", "the head"), ("hands", "the hands")):
+        cuts = np.array([cut_edges(p, group) for p in seen])
+        share = cuts.mean(axis=0)
+        if share.max() < CUT_FRACTION:
+            continue
+        if group == "feet" and advice and "knees" in advice[-1]:
+            continue  # stepping back for the knees brings the feet in too
+        edge = int(np.argmax(share))
+        if edge == 3 and top > ROOM:
+            advice.append(f"lower the camera (or tilt it down) so {what} are in frame")
+        elif edge == 2 and 1 - bottom > ROOM:
+            advice.append(f"raise the camera (or tilt it up) so {what} {'is' if group == 'head' else 'are'} in frame")
+        else:
+            advice.append(f"step back so {what} {'is' if group == 'head' else 'are'} in frame")
+    size = max(right - left, bottom - top)
+    if size < SMALL_FIGURE:
+        advice.append(f"move closer: your body fills only {size:.0%} of the picture")
+    return advice
+
+
+def advise(rules: ExerciseRules, view: str | None, poses: Sequence[PoseFrame]) -> list[str]:
+    """Short camera messages for the start of a set (or a report): view first, then framing."""
+    return view_advice(rules, view) + framing_advice(poses)
