@@ -84,7 +84,7 @@ def _subsample_estimator(stride: int) -> None:
 
 
 def analyze(video: str, exercise: str, reports: list[str], annotate: str | None = None, stride: int = 1,
-            model: str | None = None) -> dict[str, Any]:  # fmt: skip
+            model: str | None = None, profile: str | None = None) -> dict[str, Any]:  # fmt: skip
     """`formcheck analyze` in-process (the CLI minus its start-up): pipeline, reports and optional annotation."""
     import formcheck.commands.analyze
     import formcheck.estimator  # noqa: F401 - both imported before the clock starts, as the CLI has them by then
@@ -99,14 +99,36 @@ def analyze(video: str, exercise: str, reports: list[str], annotate: str | None 
         args += ["--annotate", annotate]
     if model:
         args += ["--model", model]
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     start, cpu = time.perf_counter(), time.process_time()
     app(args, standalone_mode=False)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    frames = None
+    if profiler is not None:
+        profiler.disable()
+        _write_profile(profiler, Path(profile))
+    frames = reps = None
     json_reports = [r for r in reports if r.endswith(".json")]
     if json_reports:
-        frames = json.loads(Path(json_reports[0]).read_text(encoding="utf-8")).get("source", {}).get("frames")
-    return {"wall_s": wall, "cpu_s": cpu, "frames": frames, "peak_rss_mb": _peak_rss_mb()}
+        report = json.loads(Path(json_reports[0]).read_text(encoding="utf-8"))
+        frames, reps = report.get("source", {}).get("frames"), report.get("rep_count")
+    return {"wall_s": wall, "cpu_s": cpu, "frames": frames, "reps": reps, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _write_profile(profiler: Any, path: Path) -> None:
+    """The functions that took the most time, by own time and by cumulative time."""
+    import io
+    import pstats
+
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(25)
+    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def startup(video: str, exercise: str) -> dict[str, Any]:

@@ -44,9 +44,10 @@ def cut_edges(pose: PoseFrame, group: str) -> np.ndarray:
     return edges
 
 
-def figure_extent(pose: PoseFrame) -> tuple[float, float, float, float]:
+def figure_extent(pose: PoseFrame, clip: bool = True) -> tuple[float, float, float, float]:
     """(left, right, top, bottom) of the body's joints in normalized image coordinates, clipped to the image."""
-    xy = np.clip(pose.xyz[BODY, :2], 0.0, 1.0)
+    xy = pose.xyz[BODY, :2]
+    xy = np.clip(xy, 0.0, 1.0) if clip else xy
     return float(xy[:, 0].min()), float(xy[:, 0].max()), float(xy[:, 1].min()), float(xy[:, 1].max())
 
 
@@ -69,24 +70,28 @@ def framing_advice(poses: Sequence[PoseFrame]) -> list[str]:
     seen = [p for p in poses if not p.is_empty]
     if not seen:
         return []
-    advice: list[str] = []
-    extents = np.array([figure_extent(p) for p in seen])
-    left, right, top, bottom = np.median(extents, axis=0)
-    for group, what in (("knees", "the knees"), ("feet", "the feet"), ("head", "the head"), ("hands", "the hands")):
-        cuts = np.array([cut_edges(p, group) for p in seen])
-        share = cuts.mean(axis=0)
-        if share.max() < CUT_FRACTION:
-            continue
-        if group == "feet" and advice and "knees" in advice[-1]:
-            continue  # stepping back for the knees brings the feet in too
-        edge = int(np.argmax(share))
-        if edge == 3 and top > ROOM:
-            advice.append(f"lower the camera (or tilt it down) so {what} are in frame")
-        elif edge == 2 and 1 - bottom > ROOM:
-            advice.append(f"raise the camera (or tilt it up) so {what} {'is' if group == 'head' else 'are'} in frame")
+    top, bottom = np.median([figure_extent(p) for p in seen], axis=0)[2:]
+    cut: dict[str, int] = {}  # joint group -> the border (0 left, 1 right, 2 top, 3 bottom) that cuts it most
+    for group in GROUPS:
+        share = np.array([cut_edges(p, group) for p in seen]).mean(axis=0)
+        if share.max() >= CUT_FRACTION:
+            cut[group] = int(np.argmax(share))
+    if "knees" in cut and cut.get("feet") == cut["knees"]:
+        del cut["feet"]  # bringing the knees in brings the feet in too
+    both_ends = {2, 3} <= set(cut.values())
+    actions: dict[str, list[str]] = {}
+    for group, edge in cut.items():
+        if edge == 3 and not both_ends and top > ROOM:
+            action = "lower the camera (or tilt it down)"
+        elif edge == 2 and not both_ends and 1 - bottom > ROOM:
+            action = "raise the camera (or tilt it up)"
         else:
-            advice.append(f"step back so {what} {'is' if group == 'head' else 'are'} in frame")
-    size = max(right - left, bottom - top)
+            action = "step back"
+        actions.setdefault(action, []).append(f"the {group}")
+    advice = [f"{action} so {' and '.join(groups)} {'is' if groups == ['the head'] else 'are'} in frame"
+              for action, groups in actions.items()]  # fmt: skip
+    whole = np.median([figure_extent(p, clip=False) for p in seen], axis=0)  # a cut figure is not a small one
+    size = max(whole[1] - whole[0], whole[3] - whole[2])
     if size < SMALL_FIGURE:
         advice.append(f"move closer: your body fills only {size:.0%} of the picture")
     return advice

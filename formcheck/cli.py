@@ -92,7 +92,9 @@ def model(model: ModelOpt = None) -> None:
 def main() -> None:
     """Entry point: user errors become one line on stderr and an exit code, never a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:  # typer returns 130 for a Ctrl-C it caught itself
+            sys.exit(code)
     except FormcheckError as error:
         _error_line(str(error))
         sys.exit(error.exit_code)

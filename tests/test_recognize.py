@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import csv
 import json
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
 
+from formcheck.analysis import SetAnalyzer
+from formcheck.errors import EXIT_BAD_INPUT, NoPersonError
 from formcheck.landmarks import NUM_LANDMARKS, Landmark
 from formcheck.pose import PoseFrame
 from formcheck.recognize import (
+    CLEAR_AFTER_S,
     EXERCISE_CRITERIA,
-    ExerciseRecognizer,
+    MAX_WAIT_S,
+    ArmMotion,
     ExerciseUnclearError,
+    Features,
     RecognizingAnalyzer,
-    extract_features,
     recognize,
     recognize_features,
 )
 from formcheck.rules import load_all
 from tests.conftest import REALWORLD, SAMPLES
+from tests.media import assert_clean_error, real_clip, run_formcheck
 
 EXERCISES = tuple(EXERCISE_CRITERIA)
 # Landmarks the synthetic body lacks, and the joint that stands in for them.
@@ -33,10 +38,10 @@ FAR_LIMB = ("elbow", "wrist", "pinky", "index", "thumb", "knee", "ankle", "heel"
 
 
 # -- synthetic PoseFrames: the synthetic athlete's joints seen through a pinhole camera ------------------------
-@lru_cache(maxsize=None)
+@cache
 def synthetic(exercise: str, view: str, reps: int = 4, camera_side: str = "right",
               faults: tuple[str, ...] = ()) -> tuple[PoseFrame, ...]:  # fmt: skip
-    """PoseFrames of a synthetic set: the far-side limbs are hidden (low visibility) in side views, as MediaPipe does."""
+    """PoseFrames of a synthetic set; in side views the far-side limbs are hidden (low visibility), as in MediaPipe."""
     from formcheck.synth.config import SynthConfig
     from formcheck.synth.video import plan
 
@@ -45,7 +50,7 @@ def synthetic(exercise: str, view: str, reps: int = 4, camera_side: str = "right
     return tuple(_project(shot, i, hide_far_side=view == "side") for i in range(len(shot.times)))
 
 
-def _project(shot, i: int, hide_far_side: bool) -> PoseFrame:  # noqa: ANN001
+def _project(shot, i: int, hide_far_side: bool) -> PoseFrame:
     from formcheck.synth.body import TRUTH_JOINT_NAMES
 
     cam = shot.camera
@@ -68,3 +73,152 @@ def _project(shot, i: int, hide_far_side: bool) -> PoseFrame:  # noqa: ANN001
             visibility[Landmark[f"{far}_{limb.upper()}"]] = 0.2
     t_ms = round(1000 * float(shot.times[i]))
     return PoseFrame(xyz, world, visibility, visibility, t_ms, (width, height))
+
+
+def held_still(poses: tuple[PoseFrame, ...], seconds: float) -> list[PoseFrame]:
+    """The first pose held for ``seconds`` at 30 fps: the posture without any motion."""
+    first = poses[0]
+    return [PoseFrame(first.xyz, first.world_xyz, first.visibility, first.presence, round(i * 1000 / 30),
+                      first.image_size) for i in range(round(seconds * 30))]  # fmt: skip
+
+
+def features(torso_elev: float, ankle_drop: float = 1.6, knee_angle: float = 165.0, **arm: float) -> Features:
+    """Hand-made clip features of a standing person whose two arms move alike."""
+    motion = {"raise_amp": 5.0, "flex_amp": 5.0, "flex_med": 15.0, "forearm_top": 10.0, "path": 0.1,
+              "horizontal": 0.5} | arm  # fmt: skip
+    arms = tuple(ArmMotion(side=side, **motion) for side in ("left", "right"))
+    return Features(8.0, 240, torso_elev, 5.0, ankle_drop, -0.8, 0.8, knee_angle, arms)
+
+
+# -- synthetic sets ---------------------------------------------------------------------------------------
+CASES = [(ex, view) for ex, rules in load_all().items() for view in rules.views if view != "back"]
+
+
+@pytest.mark.parametrize(("exercise", "view"), CASES, ids=[f"{ex}-{view}" for ex, view in CASES])
+def test_synthetic_sets_are_recognised_in_their_recommended_views(exercise: str, view: str) -> None:
+    result = recognize(synthetic(exercise, view))
+    assert result.exercise == exercise, result.reason
+    assert result.confidence >= 0.45
+    assert result.candidates[0][0] == exercise
+    assert result.decided_at_s <= CLEAR_AFTER_S + 0.5, "a clear case is decided within about 5 s"
+
+
+@pytest.mark.parametrize("exercise", ["hip_raise", "reverse_fly", "one_arm_row"])
+def test_replay_through_the_set_analyzer_loses_no_rep(exercise: str) -> None:
+    poses = synthetic(exercise, load_all()[exercise].views[0], reps=4)
+    known = SetAnalyzer(load_all()[exercise])
+    recognizing = RecognizingAnalyzer(load_all())
+    counted_while_streaming = 0
+    for pose in poses:
+        known.update(pose)
+        counted_while_streaming += sum(1 for e in recognizing.update(pose) if hasattr(e, "verdicts"))
+    known.finish()
+    counted_while_streaming += sum(1 for e in recognizing.finish() if hasattr(e, "verdicts"))
+    assert recognizing.rules.id == exercise
+    assert recognizing.rep_count == known.rep_count == counted_while_streaming >= 3
+    assert [r.top_s for r in recognizing.reps] == [r.top_s for r in known.reps]
+
+
+def test_report_entry_has_the_documented_shape() -> None:
+    entry = recognize(synthetic("seated_row", "side")).to_dict()
+    assert entry["exercise"] == "seated_row"
+    assert 0.0 <= entry["confidence"] <= 1.0
+    assert {c["exercise"] for c in entry["candidates"]} == set(EXERCISES)
+    scores = [c["score"] for c in entry["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    assert "upright" in entry["reason"]
+
+
+# -- unsure cases ---------------------------------------------------------------------------------------
+def test_holding_the_start_position_without_moving_is_unsure_after_the_longest_wait() -> None:
+    still = held_still(synthetic("reverse_fly", "three_quarter"), MAX_WAIT_S + 3)
+    result = recognize(still)
+    assert result.exercise is None
+    assert MAX_WAIT_S <= result.decided_at_s < MAX_WAIT_S + 1
+    assert "reverse_fly" in result.likely
+
+
+def test_a_torso_between_45_degrees_and_parallel_with_straight_arms_rising_is_a_close_call() -> None:
+    between = features(28.0, raise_amp=80.0, flex_amp=10.0, flex_med=15.0, forearm_top=70.0, path=1.0)
+    result = recognize_features(between)
+    assert result.exercise is None
+    assert result.likely[:2] == ["bent_over_lateral_raise", "reverse_fly"] or \
+        result.likely[:2] == ["reverse_fly", "bent_over_lateral_raise"]
+    assert "equally" in result.reason
+
+
+def test_standing_upright_fits_no_exercise() -> None:
+    result = recognize_features(features(88.0))
+    assert result.exercise is None
+    assert "no exercise fits" in result.reason
+
+
+def test_clear_features_give_a_confident_answer() -> None:
+    fly = features(45.0, raise_amp=80.0, flex_amp=10.0, flex_med=35.0, forearm_top=70.0, path=1.0)
+    assert recognize_features(fly).exercise == "reverse_fly"
+
+
+def test_unclear_exercise_stops_the_analysis_with_the_likely_ones_and_the_option_to_use() -> None:
+    recognizing = RecognizingAnalyzer(load_all())
+    with pytest.raises(ExerciseUnclearError) as raised:
+        for pose in held_still(synthetic("bent_over_lateral_raise", "side"), MAX_WAIT_S + 1):
+            recognizing.update(pose)
+    message = str(raised.value)
+    assert raised.value.exit_code == EXIT_BAD_INPUT
+    assert "--exercise" in message and "bent_over_lateral_raise" in message
+    assert "\n" not in message
+
+
+def test_nobody_in_view_is_not_an_unclear_exercise() -> None:
+    recognizing = RecognizingAnalyzer(load_all())
+    for i in range(60):
+        recognizing.update(PoseFrame.empty(i * 33, (640, 480)))
+    with pytest.raises(NoPersonError):
+        recognizing.finish()
+
+
+# -- rendered sample videos -----------------------------------------------------------------------------------
+TRUTHS = sorted(SAMPLES.glob("*.truth.json")) if SAMPLES.is_dir() else []
+
+
+@pytest.mark.skipif(not TRUTHS, reason="no sample videos rendered yet")
+@pytest.mark.parametrize("truth_path", TRUTHS, ids=[p.name.split(".")[0] for p in TRUTHS])
+def test_sample_videos_are_recognised_without_naming_the_exercise(truth_path, poses_of) -> None:
+    truth = json.loads(truth_path.read_text())
+    video = truth_path.with_name(truth["video"]["file"])
+    result = recognize(poses_of(video))
+    assert result.exercise == truth["exercise"], result.reason
+
+
+# -- real clips ------------------------------------------------------------------------------------------------
+LABELS = REALWORLD / "labels.csv"
+ROWS = list(csv.DictReader(LABELS.open(encoding="utf-8"))) if LABELS.exists() else []
+
+
+@pytest.mark.skipif(not ROWS, reason="../shared/realworld is not here")
+@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
+def test_real_clips_are_recognised_or_unknown_never_wrongly(row: dict, poses_of) -> None:
+    result = recognize(poses_of(REALWORLD / row["file"]))
+    label = row["closest_exercise"] or None
+    # a deadlift or a chest-supported row is none of ours: "unknown" is the only right answer
+    assert result.exercise in ({label, None} if label else {None}), result.reason
+
+
+def test_analyze_recognises_the_exercise_and_reports_camera_advice(tmp_path) -> None:
+    clip = real_clip("seated_row_b.mp4")
+    report_path = tmp_path / "r.json"
+    done = run_formcheck("analyze", clip, "--report", report_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(report_path.read_text())
+    assert report["exercise"] == "seated_row"
+    assert report["recognition"]["exercise"] == "seated_row"
+    assert report["recognition"]["confidence"] >= 0.45
+    assert isinstance(report["camera"]["advice"], list)
+    assert "recognised as seated_row" in done.stderr
+
+
+def test_analyze_asks_for_the_exercise_when_unsure(tmp_path) -> None:
+    clip = real_clip("hinge_rounded_back.mp4")
+    done = run_formcheck("analyze", clip, "--report", tmp_path / "r.json")
+    assert_clean_error(done, EXIT_BAD_INPUT, "--exercise", "likely")
+    assert not (tmp_path / "r.json").exists()

@@ -10,14 +10,14 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgres
 from rich.text import Text
 
 from formcheck.analysis import SetAnalyzer
+from formcheck.camera_advice import advise
 from formcheck.errors import InterruptedAnalysis, NoPersonError
 from formcheck.model import resolve_model
 from formcheck.pipeline import Analysis, run_analysis
 from formcheck.pose import PoseFrame
+from formcheck.recognize import RecognizingAnalyzer
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, check_writable, write_reports
-from formcheck.camera_advice import advise
-from formcheck.recognize import RecognizingAnalyzer
 from formcheck.rules import find_exercise, load_all
 from formcheck.video.draw import SkeletonAnnotator
 from formcheck.video.source import Frame, open_source

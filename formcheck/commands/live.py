@@ -19,7 +19,7 @@ from rich.console import Console
 from formcheck.analysis import SetAnalyzer
 from formcheck.coach import SetCoaching, summary_lines
 from formcheck.commands.analyze import print_summary
-from formcheck.errors import BadInputError, FormcheckError
+from formcheck.errors import EXIT_INTERRUPTED, BadInputError, FormcheckError
 from formcheck.pipeline import Analysis, SourceInfo, run_analysis
 from formcheck.pose import PoseFrame
 from formcheck.report.build import build_report
@@ -32,6 +32,12 @@ from formcheck.video.window import KEY_ESC, KEY_SPACE, PreviewWindow
 
 STATUS_S = 2.0          # how long a status line ("report saved") stays
 KEYS_HELP = "q/Esc quit - space pause - r reset set - e next exercise - s save report"
+
+
+class InterruptedSetError(FormcheckError):
+    """Ctrl-C during a live set (after its report was saved)."""
+
+    exit_code = EXIT_INTERRUPTED
 
 
 @dataclass
@@ -305,6 +311,5 @@ def live_command(
     if outcome.reason == "lost":
         raise FormcheckError(f"{source.name}: camera lost mid-set; the report of the set so far was saved: {paths}")
     if outcome.reason == "interrupted":
-        console.print(f"report saved: {paths}")
-        raise KeyboardInterrupt   # `main` says "interrupted" and exits 130
+        raise InterruptedSetError(f"interrupted (Ctrl-C); the report of the set so far was saved: {paths}")
     return outcome

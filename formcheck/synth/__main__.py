@@ -11,6 +11,7 @@ from pathlib import Path
 from formcheck.synth.config import VIEWS, SynthConfig
 from formcheck.synth.exercises import EXERCISES
 from formcheck.synth.samples import SAMPLES, sample
+from formcheck.synth.timeline import build_timeline
 from formcheck.synth.video import render
 
 DEFAULT_OUT = Path("sample_videos")
@@ -24,12 +25,18 @@ def _render_sample(job: tuple[str, str, bool]) -> tuple[str, float, int]:
     return name, time.perf_counter() - started, out.stat().st_size
 
 
+def _cost(name: str) -> float:
+    cfg = sample(name)
+    return build_timeline(cfg).duration_s * cfg.fps * cfg.width * cfg.height
+
+
 def cmd_samples(args: argparse.Namespace) -> int:
     from formcheck.synth.readme import write_readme
 
     names = args.only or list(SAMPLES)
     for name in names:
         sample(name)
+    names.sort(key=_cost, reverse=True)  # longest first keeps both processes busy
     jobs = [(name, str(args.out), not args.plain_truth) for name in names]
     print(f"rendering {len(jobs)} sample(s) into {args.out} with {args.jobs} process(es)")
     if args.jobs > 1 and len(jobs) > 1:
@@ -76,11 +83,16 @@ def cmd_render(args: argparse.Namespace) -> int:
         body_height_m=args.body_height,
         girth=args.girth,
         seed=args.seed,
-        **{k: getattr(args, k) for k in ("skin", "shirt", "shorts", "hair", "shoes", "background", "floor") if getattr(args, k)},
+        **{
+            k: getattr(args, k)
+            for k in ("skin", "shirt", "shorts", "hair", "shoes", "background", "floor")
+            if getattr(args, k)
+        },
     )
     started = time.perf_counter()
     truth = render(cfg, args.out, gzip_truth=args.gzip)
-    print(f"{args.out}: {truth['video']['frames']} frames, {truth['rep_count']} reps, {time.perf_counter() - started:.0f} s")
+    seconds = time.perf_counter() - started
+    print(f"{args.out}: {truth['video']['frames']} frames, {truth['rep_count']} reps, {seconds:.0f} s")
     return 0
 
 
@@ -107,7 +119,9 @@ def cmd_list(_: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m formcheck.synth", description="Synthetic exercise videos with ground truth.")
+    p = argparse.ArgumentParser(
+        prog="python -m formcheck.synth", description="Synthetic exercise videos with ground truth."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("samples", help="render the sample videos of the manifest")
     s.add_argument("--out", type=Path, default=DEFAULT_OUT)

@@ -24,7 +24,8 @@ class CheckResult:
     mean_error: float  # mean over detected frames and near-side joints
     p95_error: float
     worst_joint: str
-    per_joint: dict[str, float]
+    per_joint: dict[str, float]  # mean error per joint
+    per_joint_median: dict[str, float]
 
     @property
     def detection_rate(self) -> float:
@@ -68,24 +69,25 @@ def evaluate(frames: Iterable[tuple[int, np.ndarray]], truth: dict, model_path: 
     with PoseEstimator(model_path) as est:
         for i, frame in frames:
             count += 1
-            pf = est.detect(frame, int(round(i * 1000.0 / fps)) + 1)
+            pf = est.detect(frame, round(i * 1000.0 / fps) + 1)
             if pf.is_empty:
                 continue
             detected += 1
             t = j2d[i] * size
             torso = np.linalg.norm(
-                (t[idx["left_shoulder"]] + t[idx["right_shoulder"]]) / 2 - (t[idx["left_hip"]] + t[idx["right_hip"]]) / 2
+                (t[idx["left_shoulder"]] + t[idx["right_shoulder"]]) / 2
+                - (t[idx["left_hip"]] + t[idx["right_hip"]]) / 2
             )
             est_px = np.asarray(pf.xyz)[:, :2] * size
-            errs = [
-                np.linalg.norm(est_px[Landmark.from_name(n)] - t[idx[n]]) / max(torso, 1e-6) for n in compare
-            ]
+            errs = [np.linalg.norm(est_px[Landmark.from_name(n)] - t[idx[n]]) / max(torso, 1e-6) for n in compare]
             errors.append(np.array(errs))
     if not errors:
-        return CheckResult(count, 0, float("inf"), float("inf"), "", {})
+        return CheckResult(count, 0, float("inf"), float("inf"), "", {}, {})
     e = np.stack(errors)
-    per = {n: float(v) for n, v in zip(compare, e.mean(axis=0))}
-    return CheckResult(count, detected, float(e.mean()), float(np.percentile(e, 95)), max(per, key=per.get), per)
+    per = {n: float(v) for n, v in zip(compare, e.mean(axis=0), strict=True)}
+    med = {n: float(v) for n, v in zip(compare, np.median(e, axis=0), strict=True)}
+    worst = max(per, key=lambda k: per[k])
+    return CheckResult(count, detected, float(e.mean()), float(np.percentile(e, 95)), worst, per, med)
 
 
 def evaluate_video(video: Path, model_path: Path | str, step: int = 3) -> CheckResult:

@@ -53,9 +53,7 @@ class ExerciseSpec:
             if fault in self.rep_faults:
                 rp = replace(rp, **self.rep_faults[fault])
             elif not (self.hold_fault and fault == self.hold_fault[0]):
-                raise ValueError(
-                    f"unknown fault {fault!r} for {self.id}; valid faults: {', '.join(self.fault_ids)}"
-                )
+                raise ValueError(f"unknown fault {fault!r} for {self.id}; valid faults: {', '.join(self.fault_ids)}")
         return rp
 
     def hold(self, faults: list[str]) -> float:
@@ -95,7 +93,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             rep_faults={
                 "elbows_back": {"flare": 1.0},
                 "full_pull": {"pull_short": 1.0},
-                "back_straight": {"lean_back_deg": 25.0},
+                "back_straight": {"lean_back_deg": 28.0},
             },
             hold_fault=("hold_2", 0.5),
         ),

@@ -38,7 +38,9 @@ def _shade(c: Color, k: float) -> Color:
     return (c[0] * k, c[1] * k, c[2] * k)
 
 
-def _ell(c: np.ndarray, frame: np.ndarray, radii: tuple[float, float, float], color: Color, shadow: bool = True) -> Ellipsoid:
+def _ell(
+    c: np.ndarray, frame: np.ndarray, radii: tuple[float, float, float], color: Color, shadow: bool = True
+) -> Ellipsoid:
     return Ellipsoid(c, frame, np.array(radii, dtype=float), color, shadow)
 
 
@@ -51,7 +53,13 @@ def _head(sk: Skeleton, d: BodyDims, look: Appearance) -> list[Primitive]:
         _ell(hc, hf, (0.077 * s, 0.102 * s, 0.095 * s), look.skin),
         _ell(hc + s * (0.02 * up - 0.022 * fwd), hf, (0.083 * s, 0.1 * s, 0.093 * s), look.hair),
         _ell(face["nose"] - 0.014 * s * fwd, hf, (0.011 * s, 0.02 * s, 0.016 * s), _shade(look.skin, 0.95), False),
-        _ell((face["mouth_left"] + face["mouth_right"]) / 2 - 0.006 * s * fwd, hf, (0.022 * s, 0.006 * s, 0.008 * s), LIPS, False),
+        _ell(
+            (face["mouth_left"] + face["mouth_right"]) / 2 - 0.006 * s * fwd,
+            hf,
+            (0.022 * s, 0.006 * s, 0.008 * s),
+            LIPS,
+            False,
+        ),
     ]
     for side, sg in (("left", 1.0), ("right", -1.0)):
         eye = face[f"{side}_eye"]
@@ -59,7 +67,15 @@ def _head(sk: Skeleton, d: BodyDims, look: Appearance) -> list[Primitive]:
         prims.append(_ell(eye + 0.004 * s * fwd, hf, (0.0055 * s, 0.0055 * s, 0.0055 * s), PUPIL, False))
         prims.append(_ell(eye + s * (0.019 * up), hf, (0.017 * s, 0.0045 * s, 0.008 * s), look.hair, False))
         ear_frame = frame_up(up, fwd)
-        prims.append(_ell(face[f"{side}_ear"] + sg * 0.004 * s * left, ear_frame, (0.013 * s, 0.028 * s, 0.019 * s), _shade(look.skin, 0.9), False))
+        prims.append(
+            _ell(
+                face[f"{side}_ear"] + sg * 0.004 * s * left,
+                ear_frame,
+                (0.013 * s, 0.028 * s, 0.019 * s),
+                _shade(look.skin, 0.9),
+                False,
+            )
+        )
     neck_top = hc - 0.055 * s * up - 0.02 * s * fwd
     prims.append(Capsule(sk.p["neck"], neck_top, 0.052 * d.g, 0.045 * d.g, look.skin))
     return prims
@@ -122,9 +138,7 @@ def _bands(sk: Skeleton) -> list[Primitive]:
 
 def static_props(sk: Skeleton) -> list[Primitive]:
     """Props that never move (bench, band anchor post), drawn once into the background."""
-    return [
-        Box(a, np.eye(3), b, BENCH if kind == "bench" else POST) for kind, a, b in sk.props if kind != "band"
-    ]
+    return [Box(a, np.eye(3), b, BENCH if kind == "bench" else POST) for kind, a, b in sk.props if kind != "band"]
 
 
 def build_figure(sk: Skeleton, d: BodyDims, look: Appearance) -> list[Primitive]:

@@ -96,9 +96,7 @@ def _arm_chain(p: dict, side: str, elbow: np.ndarray, wrist: np.ndarray) -> np.n
     return unit(wrist - elbow)
 
 
-def _raise_arm(
-    d: BodyDims, p: dict, side: str, phi_deg: float, bend_deg: float, bend_ref: np.ndarray
-) -> np.ndarray:
+def _raise_arm(d: BodyDims, p: dict, side: str, phi_deg: float, bend_deg: float, bend_ref: np.ndarray) -> np.ndarray:
     """Arm abducted by ``phi`` in the x-y plane from hanging; forearm bent toward ``bend_ref``."""
     sg = SIDE_SIGN[side]
     s, c = _sincos(phi_deg)
@@ -168,11 +166,11 @@ def seated_row(d: BodyDims, prog: float, rp: RepParams) -> Skeleton:
     for side in SIDES:
         sg = SIDE_SIGN[side]
         sh = p[f"{side}_shoulder"]
-        ext = sh + unit(vec(-sg * 0.12, -0.22, 1.0)) * d.arm * 0.96
+        ext = sh + unit(vec(-sg * 0.12, -0.22, 1.0)) * d.arm * 0.995
         pulled = sh - 0.21 * d.s * up + 0.9 * d.chest_depth * fwd - sg * 0.045 * d.s * left
-        pulled = pulled + fwd * 0.5 * d.torso * rp.pull_short
+        pulled = pulled + fwd * 0.5 * d.torso * rp.pull_short + sg * left * 0.12 * d.s * rp.flare
         wrist = lerp(ext, lerp(ext, pulled, rp.amp), prog)
-        pole = unit(lerp(-fwd - 0.5 * up, sg * left * 1.0 - 0.15 * up, rp.flare))
+        pole = unit(lerp(-fwd - 0.5 * up, sg * left + 0.25 * up - 0.2 * fwd, rp.flare))
         elbow, wrist = two_bone(sh, wrist, d.upper_arm, d.forearm, pole)
         f = _arm_chain(p, side, elbow, wrist)
         grip[side] = None
@@ -281,7 +279,7 @@ def _one_arm_row_right(d: BodyDims, prog: float, rp: RepParams) -> Skeleton:
     # working (right) arm
     sh = p["right_shoulder"]
     bottom = sh + vec(0.01, -0.97 * d.arm, 0.05 * d.s)
-    top = sh + d.s * vec(0.01, -0.13, -0.16)
+    top = sh + d.s * vec(0.01, -0.06, -0.2)
     low = sh + d.s * vec(0.0, -0.44, -0.04)
     top = lerp(top, low, rp.elbow_low) + vec(-0.1 * d.s, 0.0, 0.0) * rp.flare
     wrist = lerp(bottom, lerp(bottom, top, rp.amp), prog)

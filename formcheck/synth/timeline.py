@@ -166,5 +166,5 @@ class Motion:
         for k in keys[1:-1]:
             k.props = bench
         pos = w * (len(keys) - 1)
-        i = min(int(math.floor(pos)), len(keys) - 2)
+        i = min(math.floor(pos), len(keys) - 2)
         return blend(keys[i], keys[i + 1], ease(pos - i))

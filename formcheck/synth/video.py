@@ -46,7 +46,7 @@ def _extremities(sk: Skeleton, s: float) -> np.ndarray:
 def plan(cfg: SynthConfig) -> Shot:
     """Pose every frame and place the camera (cheap; no rendering)."""
     motion = Motion(cfg)
-    n = int(math.floor(motion.timeline.duration_s * cfg.fps + 1e-9))
+    n = math.floor(motion.timeline.duration_s * cfg.fps + 1e-9)
     times = np.arange(n) / cfg.fps
     skeletons = [motion.skeleton(float(t)) for t in times]
     joints = np.stack([truth_points(sk, motion.dims) for sk in skeletons])
@@ -54,11 +54,7 @@ def plan(cfg: SynthConfig) -> Shot:
     sign = 1.0 if cfg.camera_side == "left" else -1.0
     base = motion.spec.three_quarter_yaw if view == "three_quarter" else VIEW_YAW[view]
     yaw = cfg.yaw_deg if cfg.yaw_deg is not None else sign * base
-    framing = [
-        np.concatenate([joints[i], _extremities(sk, motion.dims.s)])
-        for i, (t, sk) in enumerate(zip(times, skeletons))
-        if motion.segment(float(t)).kind != "switch"
-    ]
+    framing = [np.concatenate([joints[i], _extremities(sk, motion.dims.s)]) for i, sk in enumerate(skeletons)]
     pts = [np.concatenate(framing)]
     for kind, a, b in skeletons[0].props:
         if kind == "bench":
@@ -119,9 +115,7 @@ def render(
     os.replace(tmp, out)
     uv, _ = shot.camera.project(shot.joints_3d.reshape(-1, 3))
     j2d = (uv / np.array([cfg.width, cfg.height])).reshape(total, -1, 2)
-    truth = build_truth(
-        cfg, shot.motion.timeline, out.name, shot.view, near_side(shot.yaw_deg), shot.joints_3d, j2d
-    )
+    truth = build_truth(cfg, shot.motion.timeline, out.name, shot.view, near_side(shot.yaw_deg), shot.joints_3d, j2d)
     path = truth_path(out)
     if gzip_truth:
         path = path.with_name(path.name + ".gz")

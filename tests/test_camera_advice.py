@@ -1,0 +1,101 @@
+"""Camera advice: view against the exercise's recommended views, and framing of the body."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.camera_advice import advise, cut_edges, framing_advice, view_advice
+from formcheck.pose import PoseFrame
+from formcheck.rules import load_all
+from tests.test_recognize import synthetic
+
+RULES = load_all()
+
+
+def moved(poses: tuple[PoseFrame, ...], scale: float = 1.0, dx: float = 0.0, dy: float = 0.0) -> list[PoseFrame]:
+    """The poses seen by a camera that zooms by ``scale`` about the picture centre and then shifts the picture."""
+    out = []
+    for p in poses:
+        xyz = p.xyz.copy()
+        xyz[:, :2] = (xyz[:, :2] - 0.5) * scale + 0.5 + np.array([dx, dy])
+        out.append(PoseFrame(xyz, p.world_xyz, p.visibility, p.presence, p.timestamp_ms, p.image_size))
+    return out
+
+
+def test_a_well_framed_side_view_needs_no_advice() -> None:
+    poses = synthetic("hip_raise", "side")
+    assert advise(RULES["hip_raise"], "side", poses) == []
+
+
+def test_front_view_of_a_side_exercise_says_turn_sideways() -> None:
+    advice = view_advice(RULES["hip_raise"], "front")
+    assert len(advice) == 1 and "turn sideways" in advice[0]
+
+
+def test_front_view_of_a_three_quarter_exercise_says_turn_45_degrees() -> None:
+    advice = view_advice(RULES["one_arm_row"], "front")
+    assert len(advice) == 1 and "45°" in advice[0]
+
+
+@pytest.mark.parametrize("exercise", sorted(RULES))
+def test_every_recommended_view_is_accepted(exercise: str) -> None:
+    for view in RULES[exercise].views:
+        assert view_advice(RULES[exercise], view) == []
+
+
+def knees_low(poses: tuple[PoseFrame, ...], scale: float, below: float = 0.06) -> list[PoseFrame]:
+    """Zoomed by ``scale``, then shifted down until the knees sit ``below`` under the picture's bottom edge."""
+    zoomed = moved(poses, scale)
+    knee_y = float(np.median([min(p.xyz[25, 1], p.xyz[26, 1]) for p in zoomed]))
+    return moved(tuple(zoomed), dy=1.0 + below - knee_y)
+
+
+def test_knees_cut_at_the_bottom_with_no_room_above_says_step_back() -> None:
+    poses = knees_low(synthetic("reverse_fly", "side"), scale=2.5)  # too big: the head is cut off too
+    advice = framing_advice(poses)
+    assert any(a.startswith("step back so") and "the knees" in a for a in advice), advice
+    assert not any("camera" in a for a in advice)
+    assert not any("feet" in a for a in advice), "one message covers knees and feet"
+
+
+def test_knees_cut_at_the_bottom_with_room_above_says_lower_the_camera() -> None:
+    poses = knees_low(synthetic("hip_raise", "side"), scale=0.9)
+    advice = framing_advice(poses)
+    assert any("lower the camera" in a and "knees" in a for a in advice), advice
+    assert not any(a.startswith("move closer") for a in advice)
+
+
+def test_head_cut_at_the_top_with_room_below_says_raise_the_camera() -> None:
+    poses = moved(synthetic("seated_row", "side"), scale=0.7, dy=-0.5)
+    advice = framing_advice(poses)
+    assert any("raise the camera" in a and "head" in a for a in advice), advice
+
+
+def test_a_small_figure_says_move_closer() -> None:
+    poses = moved(synthetic("reverse_fly", "three_quarter"), scale=0.25)
+    advice = framing_advice(poses)
+    assert any(a.startswith("move closer") for a in advice), advice
+    assert not any("in frame" in a for a in advice)
+
+
+def test_cut_edges_uses_the_better_seen_joint_of_a_pair() -> None:
+    pose = synthetic("hip_raise", "side")[0]
+    xyz, vis = pose.xyz.copy(), pose.visibility.copy()
+    far, near = (25, 26) if vis[25] < vis[26] else (26, 25)
+    xyz[far, 1] = 1.2  # the hidden knee is guessed outside the picture: not a framing problem
+    shifted = PoseFrame(xyz, pose.world_xyz, vis, pose.presence, 0, pose.image_size)
+    assert not cut_edges(shifted, "knees").any()
+    xyz[near, 1] = 1.2
+    shifted = PoseFrame(xyz, pose.world_xyz, vis, pose.presence, 0, pose.image_size)
+    assert cut_edges(shifted, "knees").tolist() == [False, False, False, True]
+
+
+def test_nobody_in_view_gives_no_framing_advice() -> None:
+    assert framing_advice([PoseFrame.empty(0, (640, 480))]) == []
+
+
+def test_advise_lists_the_view_first_then_the_framing() -> None:
+    poses = moved(synthetic("hip_raise", "side"), scale=0.25)
+    advice = advise(RULES["hip_raise"], "front", poses)
+    assert "turn sideways" in advice[0] and advice[-1].startswith("move closer")

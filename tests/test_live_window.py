@@ -1,0 +1,187 @@
+"""`formcheck live` in a real window on a virtual screen (Xvfb): screenshot, keys, Ctrl-C, same count as analyze.
+
+Needs Xvfb, xdotool and ImageMagick's `import`; skipped locally without them, a failure in CI (env CI set).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from formcheck.video.hud import COUNTDOWN, SKELETON_COLOR
+from tests.conftest import REALWORLD, sample_clips
+
+pytestmark = pytest.mark.slow
+TOOLS = ("Xvfb", "xdotool", "import")
+TITLE = "formcheck live"
+WAIT_S = 300.0          # generous limits on a busy machine; they bound waiting, nothing is timed
+
+
+def _clip() -> tuple[Path, str] | None:
+    """The shortest sample video with a truth file, else the real hip raise clip (3 reps)."""
+    clips = [c for name, c in sample_clips().items() if not name.startswith("seated_row")]
+    if clips:
+        return min(clips, key=lambda c: cv2.VideoCapture(str(c[0])).get(cv2.CAP_PROP_FRAME_COUNT))
+    fallback = REALWORLD / "hip_raise_b.mp4"
+    return (fallback, "hip_raise") if fallback.exists() else None
+
+
+CLIP = _clip()
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide {', '.join(missing)} (apt-get install xvfb xdotool imagemagick)")
+        pytest.skip(f"needs {', '.join(missing)}")
+    if CLIP is None:
+        pytest.skip("no sample video (sample_videos/ or ../shared/realworld)")
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    number = server.stdout.readline().strip() if server.stdout else ""
+    if not number:
+        server.kill()
+        pytest.fail("Xvfb did not start")
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def wait_for(check: Callable[[], object], what: str, limit_s: float = WAIT_S) -> object:
+    """Poll ``check`` until it returns something other than None/False (a bound on waiting, not a timed check)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        result = check()
+        if result is not None and result is not False:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+class LiveApp:
+    """`formcheck live` running on the virtual display."""
+
+    def __init__(self, display: str, report: Path, *extra: str) -> None:
+        assert CLIP is not None
+        self.env = {**os.environ, "DISPLAY": display}
+        cmd = [sys.executable, "-m", "formcheck", "live", "--camera", str(CLIP[0]), "-e", CLIP[1],
+               "--report", str(report), *extra]  # fmt: skip
+        self.process = subprocess.Popen(cmd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.window = str(wait_for(self._find_window, "the live window"))
+
+    def _find_window(self) -> str | None:
+        if self.process.poll() is not None:
+            raise AssertionError(f"live exited early: {self.process.communicate()[1]}")
+        found = subprocess.run(["xdotool", "search", "--name", TITLE], env=self.env, capture_output=True, text=True)
+        return found.stdout.split()[0] if found.stdout.split() else None
+
+    def screenshot(self) -> np.ndarray:
+        """The window as the X server shows it (ImageMagick `import`)."""
+        png = subprocess.run(["import", "-window", self.window, "png:-"], env=self.env, capture_output=True,
+                             check=True).stdout  # fmt: skip
+        return cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+
+    def screenshot_showing(self, *parts: str) -> np.ndarray | None:
+        """A screenshot in which every named part of the overlay is visible (else None)."""
+        shot = self.screenshot()
+        return shot if shot is not None and all(hud_parts(shot)[part] for part in parts) else None
+
+    def key(self, name: str) -> None:
+        subprocess.run(["xdotool", "key", "--window", self.window, name], env=self.env, capture_output=True)
+
+    def finish(self) -> tuple[int, str]:
+        _, err = self.process.communicate(timeout=WAIT_S)
+        return self.process.returncode, err
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def colour(image: np.ndarray, bgr: tuple[int, int, int], tolerance: int = 8) -> np.ndarray:
+    return np.all(np.abs(image.astype(int) - np.array(bgr)) <= tolerance, axis=2)
+
+
+def hud_parts(shot: np.ndarray) -> dict[str, bool]:
+    """Which parts of the overlay a screenshot shows."""
+    h, w = shot.shape[:2]
+    top_left = shot[: h // 4, : w // 3]
+    bottom = shot[h - h // 8:, :]
+    dark = lambda part: (part.max(axis=2) < 90).mean() > 0.3  # noqa: E731 - the translucent panels
+    bright = lambda part: (part.min(axis=2) > 200).sum() > 100  # noqa: E731 - white or light text on them
+    return {
+        "skeleton": bool(colour(shot, SKELETON_COLOR).sum() > 300),
+        "count": dark(top_left) and bool((top_left.max(axis=2) > 150).sum() > 300),
+        "cue": dark(bottom) and (bright(bottom) or bool(colour(bottom, (90, 90, 255), 30).sum() > 100)),
+        "summary": bool(colour(shot, COUNTDOWN, 30)[h // 4: 3 * h // 4].sum() > 200),
+    }
+
+
+def analyze_count(tmp_path: Path) -> int:
+    assert CLIP is not None
+    out = tmp_path / "analyze.json"
+    cmd = [sys.executable, "-m", "formcheck", "analyze", str(CLIP[0]), "-e", CLIP[1], "-q", "--report", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=WAIT_S)
+    return json.loads(out.read_text())["rep_count"]
+
+
+def test_live_window_shows_skeleton_count_and_cue_and_counts_like_analyze(display: str, tmp_path: Path) -> None:
+    report = tmp_path / "live.json"
+    app = LiveApp(display, report, "--linger", str(WAIT_S))
+    try:
+        shot = wait_for(lambda: app.screenshot_showing("skeleton", "count", "cue"), "skeleton, count and a cue")
+        cv2.imwrite(str(tmp_path / "playing.png"), shot)
+        assert not hud_parts(shot)["summary"]
+        wait_for(report.exists, "the end of the video")        # the report is written, then the summary is shown
+        summary = wait_for(lambda: app.screenshot_showing("summary"), "the set summary")
+        cv2.imwrite(str(tmp_path / "summary.png"), summary)
+        app.key("q")
+        code, err = app.finish()
+    finally:
+        app.kill()
+    assert code == 0, err
+    live = json.loads(report.read_text())
+    assert live["complete"] is True and live["exercise"] == CLIP[1]
+    assert live["rep_count"] == analyze_count(tmp_path)
+    assert "capture-to-display latency" in err
+
+
+def test_q_quits_and_leaves_the_report(display: str, tmp_path: Path) -> None:
+    report = tmp_path / "q.json"
+    app = LiveApp(display, report, "--linger", "0")
+    try:
+        app.key("q")
+        code, err = app.finish()
+    finally:
+        app.kill()
+    assert code == 0, err
+    saved = json.loads(report.read_text())
+    assert saved["complete"] is True and saved["source"]["frames"] >= 1
+
+
+def test_ctrl_c_leaves_the_report(display: str, tmp_path: Path) -> None:
+    report = tmp_path / "c.json"
+    app = LiveApp(display, report, "--linger", "0")
+    try:
+        app.process.send_signal(signal.SIGINT)
+        code, err = app.finish()
+    finally:
+        app.kill()
+    assert code == 130, err
+    saved = json.loads(report.read_text())
+    assert saved["complete"] is False and "Ctrl-C" in saved["interruption"]
+    assert "interrupted" in err and "report of the set so far was saved" in err
