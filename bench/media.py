@@ -43,8 +43,11 @@ def exercise_of(video: Path, exercise_ids: list[str]) -> str | None:
 
 
 def pick_source(exercise_ids: list[str], sample_dir: Path = SAMPLE_DIR, realworld_dir: Path = REALWORLD_DIR) -> Clip:
-    """A sample video with a known exercise (good form preferred), else a real-world clip."""
-    samples = sorted(sample_dir.glob("*.mp4")) if sample_dir.is_dir() else []
+    """A sample video with a known exercise (good form preferred), else a real-world clip.
+
+    Hidden files are skipped: they are videos still being rendered.
+    """
+    samples = [p for p in sample_dir.glob("*.mp4") if not p.name.startswith(".")] if sample_dir.is_dir() else []
     samples.sort(key=lambda p: ("good" not in p.stem, p.name))
     for video in samples:
         exercise = exercise_of(video, exercise_ids)

@@ -180,7 +180,7 @@ def _read_cue(reader: _Reader, exercise_views: tuple[str, ...]) -> Cue:
     message = reader.text("message")
     try:
         message.format(value=0.0, min=0.0, max=0.0)
-    except (KeyError, IndexError, ValueError) as error:
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as error:  # e.g. {value[0]}, {value.x}
         raise reader.fail("message", f"bad placeholder ({error}); use {{value}}, {{min}} or {{max}}") from None
     return Cue(
         id=code,

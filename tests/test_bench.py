@@ -83,8 +83,9 @@ def test_pick_source_prefers_good_form_samples_and_falls_back_to_real_clips(tmp_
         media.pick_source(["hip_raise"], samples, real)
     (real / "seated_row_a.mp4").write_bytes(b"x")
     assert media.pick_source(["hip_raise"], samples, real) == media.Clip(real / "seated_row_a.mp4", "seated_row")
-    for name in ("hip_raise_faults.mp4", "hip_raise_good.mp4", "unknown.mp4"):
+    for name in ("hip_raise_faults.mp4", "hip_raise_good.mp4", "unknown.mp4", ".good.mp4"):
         (samples / name).write_bytes(b"x")
+    (samples / ".good.json").write_text(json.dumps({"exercise": "hip_raise"}))  # hidden: still being rendered
     assert media.pick_source(["hip_raise"], samples, real) == media.Clip(samples / "hip_raise_good.mp4", "hip_raise")
 
 

@@ -82,7 +82,7 @@ class FakeWindow:
 
 
 def session(source: FrameSource, tmp_path: Path, keys: dict[int, str] | None = None, pace: bool = True,
-            exercise: str = "hip_raise", detect=bridge_detect) -> tuple[LiveSession, FakeWindow]:  # fmt: skip
+            exercise: str | None = "hip_raise", detect=bridge_detect) -> tuple[LiveSession, FakeWindow]:  # fmt: skip
     window = FakeWindow(keys)
     grabber = LatestFrameGrabber(source, pace=pace).start()
     live = LiveSession(grabber, detect, load_all(), exercise, [tmp_path / "set.json"], window,  # type: ignore[arg-type]
@@ -140,6 +140,15 @@ def test_live_counts_the_same_reps_as_the_offline_analysis(tmp_path: Path) -> No
     assert saved["rep_count"] == 3 and saved["exercise"] == "hip_raise"
     skeleton = np.all(window.last == np.array(SKELETON_COLOR, np.uint8), axis=2)
     assert skeleton.sum() > 50                   # the body is drawn on what was shown
+
+
+def test_without_an_exercise_live_recognises_it_then_counts(tmp_path: Path) -> None:
+    live, _ = session(SyntheticSource(round(6 * FPS)), tmp_path, exercise=None)
+    outcome = live.run()
+    report = live.finish(outcome)
+    assert report["recognition"]["exercise"] == "hip_raise" == report["exercise"]
+    assert report["rep_count"] == 3                  # the reps seen while recognising are replayed, not lost
+    assert live.rules is not None and live.rules.id == "hip_raise"   # kept for the next set
 
 
 def test_keys_save_switch_reset_and_quit(tmp_path: Path) -> None:

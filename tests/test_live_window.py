@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.video.hud import COUNTDOWN, SKELETON_COLOR
+from formcheck.video.hud import COUNTDOWN, SKELETON_COLOR, HudAnnotator
 from tests.conftest import REALWORLD, sample_clips
 
 pytestmark = pytest.mark.slow
@@ -117,16 +117,21 @@ def colour(image: np.ndarray, bgr: tuple[int, int, int], tolerance: int = 8) -> 
 
 
 def hud_parts(shot: np.ndarray) -> dict[str, bool]:
-    """Which parts of the overlay a screenshot shows."""
+    """Which parts of the overlay a screenshot of the window shows (positions follow the HUD's layout)."""
     h, w = shot.shape[:2]
-    top_left = shot[: h // 4, : w // 3]
-    bottom = shot[h - h // 8:, :]
-    dark = lambda part: (part.max(axis=2) < 90).mean() > 0.3  # noqa: E731 - the translucent panels
-    bright = lambda part: (part.min(axis=2) > 200).sum() > 100  # noqa: E731 - white or light text on them
+    s = w / HudAnnotator().design_width
+    count_panel = shot[round(16 * s): round(100 * s), round(24 * s): round(290 * s)]
+    cue_band = shot[h - round(40 * s):, :]
+
+    def panel_with_text(part: np.ndarray) -> bool:
+        dark = (part.max(axis=2) < 100).mean() > 0.5          # the translucent panel
+        text = (part.max(axis=2) > 150).sum() > 40 * s * s     # bright or coloured letters on it
+        return bool(dark and text)
+
     return {
         "skeleton": bool(colour(shot, SKELETON_COLOR).sum() > 300),
-        "count": dark(top_left) and bool((top_left.max(axis=2) > 150).sum() > 300),
-        "cue": dark(bottom) and (bright(bottom) or bool(colour(bottom, (90, 90, 255), 30).sum() > 100)),
+        "count": panel_with_text(count_panel),
+        "cue": panel_with_text(cue_band),
         "summary": bool(colour(shot, COUNTDOWN, 30)[h // 4: 3 * h // 4].sum() > 200),
     }
 

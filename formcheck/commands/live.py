@@ -17,11 +17,12 @@ import numpy as np
 from rich.console import Console
 
 from formcheck.analysis import SetAnalyzer
-from formcheck.coach import SetCoaching, summary_lines
+from formcheck.coach import Advice, HudState, SetCoaching, summary_lines
 from formcheck.commands.analyze import print_summary
 from formcheck.errors import EXIT_INTERRUPTED, BadInputError, FormcheckError
 from formcheck.pipeline import Analysis, SourceInfo, run_analysis
 from formcheck.pose import PoseFrame
+from formcheck.recognize import RecognizingAnalyzer
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, write_reports
 from formcheck.rules import ExerciseRules, load_all
@@ -31,6 +32,8 @@ from formcheck.video.source import Frame
 from formcheck.video.window import KEY_ESC, KEY_SPACE, PreviewWindow
 
 STATUS_S = 2.0          # how long a status line ("report saved") stays
+RECOGNISING = HudState("Which exercise?", "-", None, None, (), Advice("_recognise", "Start your set: the exercise is "
+                       "recognised from the first reps", "tip"), ())  # fmt: skip
 KEYS_HELP = "q/Esc quit - space pause - r reset set - e next exercise - s save report"
 
 
@@ -82,7 +85,7 @@ class LiveSession:
         grabber: LatestFrameGrabber,
         detect: Callable[[Frame], PoseFrame],
         catalogue: dict[str, ExerciseRules],
-        exercise: str,
+        exercise: str | None,
         reports: list[Path],
         window: PreviewWindow | None,
         console: Console,
@@ -90,7 +93,7 @@ class LiveSession:
         linger_s: float = 10.0,
     ) -> None:
         self.grabber, self.detect, self.catalogue = grabber, detect, catalogue
-        self.rules = catalogue[exercise]
+        self.rules: ExerciseRules | None = catalogue[exercise] if exercise else None   # None: recognise it
         self.reports, self.window, self.console, self.speak = reports, window, console, speak
         self.linger_s = linger_s
         self.mirror = grabber.source.is_live
@@ -114,17 +117,24 @@ class LiveSession:
             if outcome.reason == "next":
                 self._save_switched(outcome.analysis)
                 ids = list(self.catalogue)
-                self.rules = self.catalogue[ids[(ids.index(self.rules.id) + 1) % len(ids)]]
+                now = self.rules.id if self.rules else ids[-1]
+                self.rules = self.catalogue[ids[(ids.index(now) + 1) % len(ids)]]
                 self.console.print(f"next exercise: {self.rules.name}")
                 continue
             return outcome
 
-    def run_set(self, rules: ExerciseRules) -> SetOutcome:
-        """One set: the same analysis as `analyze`, fed with the newest frames."""
+    def run_set(self, rules: ExerciseRules | None) -> SetOutcome:
+        """One set: the same analysis as `analyze`, fed with the newest frames (recognising the exercise first
+        when none is named; the sets after it keep the recognised exercise)."""
         self.feed = LiveFeed(self.grabber)
         self.coaching.reset()
         self._offset_ms = None
-        analysis = run_analysis(self.feed, self._pose, rules, on_pose=self._on_pose)
+        recognizing = RecognizingAnalyzer(self.catalogue) if rules is None else None
+        analysis = run_analysis(self.feed, self._pose, rules, on_pose=self._on_pose, analyzer=recognizing)
+        if recognizing is not None and recognizing.recognition is not None:
+            analysis.recognition = recognizing.recognition.to_dict()
+            self.rules = analysis.rules
+            self.console.print(f"recognised: {analysis.rules.name}")
         reason = self.feed.reason or "ended"
         if not analysis.complete:
             reason = "interrupted"
@@ -144,7 +154,10 @@ class LiveSession:
     def _on_pose(self, frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
         self.stats.analysed += 1
         self._size = (frame.image.shape[1], frame.image.shape[0])
-        state = self.coaching.update(pose.t, analyzer, events)
+        if isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None:
+            state = RECOGNISING
+        else:
+            state = self.coaching.update(pose.t, analyzer, events)
         if self.speak is not None:
             for text in self.coaching.spoken:
                 self.speak(text)
@@ -211,6 +224,9 @@ class LiveSession:
                         interruption="saved during the set (key s)")  # fmt: skip
 
     def _save_now(self, analyzer: SetAnalyzer) -> None:
+        if isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None:
+            self._status = ("nothing to save yet: recognising the exercise", time.monotonic() + STATUS_S)
+            return
         paths = self.report_paths(analyzer.rules)
         analysis = self._snapshot(analyzer)
         write_reports(paths, build_report(analysis), analysis)
@@ -261,9 +277,7 @@ def live_command(
     console = Console(stderr=True)
     check_report_paths(reports)
     catalogue = load_all(rules_dir)
-    if exercise is None:
-        raise BadInputError("name the exercise with --exercise (live exercise recognition is not available yet)")
-    if exercise not in catalogue:
+    if exercise is not None and exercise not in catalogue:
         raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
     from formcheck.model import resolve_model
 
@@ -299,7 +313,8 @@ def live_command(
                 speak=speaker.say if speaker else None,
                 linger_s=linger_s,
             )
-            console.print(f"live: {catalogue[exercise].name} from {source.name} ({KEYS_HELP})")
+            name = catalogue[exercise].name if exercise else "exercise recognised from the first seconds"
+            console.print(f"live: {name}, from {source.name} ({KEYS_HELP})")
             outcome = session.run()
             session.finish(outcome)
     finally:

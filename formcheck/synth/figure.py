@@ -107,9 +107,16 @@ def _arm(sk: Skeleton, d: BodyDims, look: Appearance, side: str) -> list[Primiti
     ]
     palm = sk.palm[side]
     hand_frame = frame_up(f, palm if abs(float(np.dot(palm, f))) < 0.95 else unit(np.cross(f, X + Y)))
-    hand = wr + 0.055 * s * f
-    prims.append(_ell(hand, hand_frame, (0.036 * s, 0.052 * s, 0.02 * s), look.skin))
     grip = sk.grip.get(side)
+    if grip is None:  # open hand
+        hand = wr + 0.07 * s * f
+        prims.append(_ell(hand, hand_frame, (0.042 * s, 0.075 * s, 0.022 * s), look.skin))
+    else:  # fist around a dumbbell handle
+        hand = wr + 0.05 * s * f
+        prims.append(_ell(hand, hand_frame, (0.042 * s, 0.05 * s, 0.03 * s), look.skin))
+    thumb_dir = unit(f + 0.9 * hand_frame[:, 2] + 0.5 * hand_frame[:, 0] * (1.0 if side == "right" else -1.0))
+    thumb0 = wr + 0.02 * s * f + 0.012 * s * hand_frame[:, 2]
+    prims.append(Capsule(thumb0, thumb0 + 0.045 * s * thumb_dir, 0.012 * s, 0.01 * s, look.skin, False))
     if grip is not None:
         bell = frame_up(grip, f)
         prims.append(Capsule(hand - 0.075 * s * grip, hand + 0.075 * s * grip, 0.015 * s, 0.015 * s, DARK))
@@ -123,12 +130,12 @@ def _leg(sk: Skeleton, d: BodyDims, look: Appearance, side: str) -> list[Primiti
     hip, knee, ankle = sk.p[f"{side}_hip"], sk.p[f"{side}_knee"], sk.p[f"{side}_ankle"]
     foot = sk.foot[side]
     heel, toe = foot_points(ankle, foot, d)
-    shoe_c = (heel + toe) / 2 + 0.025 * s * foot[:, 1]
+    shoe_c = ankle + s * (0.065 * foot[:, 2] - 0.042 * foot[:, 1])
     return [
         Capsule(hip, lerp(hip, knee, 0.42), 0.088 * g, 0.078 * g, look.shorts),
         Capsule(hip, knee, 0.078 * g, 0.053 * g, look.skin),
         Capsule(knee, ankle, 0.052 * g, 0.034 * g, look.skin),
-        _ell(shoe_c, foot, (0.045 * s, 0.042 * s, 0.125 * s), look.shoes),
+        _ell(shoe_c, foot, (0.045 * s, 0.036 * s, 0.12 * s), look.shoes),
     ]
 
 

@@ -46,7 +46,7 @@ def wrap(text: str, max_chars: int) -> list[str]:
 class HudAnnotator:
     """Draws the live coaching overlay; sizes follow the frame width (designed at 960 px)."""
 
-    opacity: float = 0.65
+    opacity: float = 0.75      # panels darken any background below 100 (readable text, testable screenshots)
     design_width: int = 960
 
     def annotate(self, scene: np.ndarray, state: HudState) -> np.ndarray:
