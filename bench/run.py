@@ -74,7 +74,9 @@ class ChildFailed(RuntimeError):
 def run_child(workload: str, args: dict[str, Any], prefix: tuple[str, ...] = ()) -> ChildRun:
     """Run one workload of bench/child.py in a fresh interpreter; peak RSS from wait4's rusage (ru_maxrss)."""
     command = [*prefix, sys.executable, str(CHILD), workload, json.dumps(args)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # bytecode caching on, as on a user's machine (this sandbox sets PYTHONDONTWRITEBYTECODE=1, which would make
+    # every run recompile formcheck's own modules); __pycache__ is git-ignored
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONUNBUFFERED": "1"}
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=BENCH_DIR.parent)
@@ -246,9 +248,9 @@ def measure_live(clip: media.Clip, video: Path, work: Path) -> Row:
     return Row("live_latency", name, p95, unit, target.describe(" ms"), target.met(p95), notes, details)
 
 
-def measure_startup(clip: media.Clip, runs: int, console: Console) -> Row:
+def measure_startup(clip: media.Clip, video: Path, runs: int, console: Console) -> Row:
     """Fresh `formcheck analyze` until the first frame's pose exists (model cached; one warm-up run first)."""
-    args = {"video": str(clip.path), "exercise": clip.exercise}
+    args = {"video": str(video), "exercise": clip.exercise}
     samples = []
     for index in range(runs + 1):
         console.log(f"start-up run {index + 1}/{runs + 1}" + (" (warm-up, not counted)" if index == 0 else ""))
@@ -295,8 +297,8 @@ def machine_info() -> dict[str, Any]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/ours rounds for the overhead row")
-    parser.add_argument("--overhead-seconds", type=float, default=15.0, help="length of the overhead video")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating bare/ours rounds for the overhead row")
+    parser.add_argument("--overhead-seconds", type=float, default=10.0, help="length of the overhead video")
     parser.add_argument("--short-minutes", type=float, default=1.0)
     parser.add_argument("--long-minutes", type=float, default=10.0)
     parser.add_argument("--stride", type=int, default=6, help="MediaPipe on every n-th frame for the memory runs")
@@ -348,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         if "live" in wanted:
             rows.append(measure_live(clip, overhead_video, work))
         if "startup" in wanted:
-            rows.append(measure_startup(clip, args.startup_runs, console))
+            rows.append(measure_startup(clip, overhead_video, args.startup_runs, console))
     elapsed = time.perf_counter() - started
     render(rows, console)
     console.print(f"bench took {elapsed:.0f} s; results in {args.output}")

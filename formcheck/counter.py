@@ -9,6 +9,7 @@ from statistics import median
 from formcheck.rules import RepDefinition
 
 HOLD_BAND = 0.10     # the top is held while the signal stays within 10% of the rep's range of its peak
+RETURN_FRACTION = 0.3  # a rep ends when the signal is back within 30% of its range from where it started
 MAX_GAP_S = 1.5      # a rep interrupted by a longer gap in tracking is abandoned
 
 
@@ -42,6 +43,7 @@ class RepCounter:
         self._rest_low = math.inf     # lowest value of the rest before this rep
         self._start_s = self._top_s = 0.0
         self._peak = -math.inf
+        self._base = definition.exit
         self._trace: list[tuple[float, float]] = []   # (t, smoothed) since the rep started
 
     @property
@@ -85,19 +87,35 @@ class RepCounter:
         self._smooth(t_s, value)
         s = self._smoothed
         assert s is not None
-        d = self.definition
         if not self._up:
-            if s > d.enter:
+            begin_level, rest_level = self._rest_levels()
+            if s > begin_level:
                 self._begin(t_s, s)
             else:
-                if s <= d.exit:
+                if s <= rest_level:
                     self._rest_since = t_s
                 self._rest_low = min(self._rest_low, s)
             return None
         self._track_top(t_s, s)
-        if s < d.exit:
+        if s < self._end_level():
             return self._finish(t_s, interrupted=False)
         return None
+
+    def _rest_levels(self) -> tuple[float, float]:
+        """(level that starts a rep, level that counts as rest), adapted to this person's range of motion.
+
+        The rule file's ``enter``/``exit`` are the floor; once reps are known, a movement starts a quarter of a
+        typical rep above where the signal rested, so somebody whose arms never fully straighten is still counted.
+        """
+        d = self.definition
+        if not self._amplitudes or not math.isfinite(self._rest_low):
+            return d.enter, d.exit
+        amplitude = median(self._amplitudes)
+        return max(d.enter, self._rest_low + 0.25 * amplitude), max(d.exit, self._rest_low + 0.15 * amplitude)
+
+    def _end_level(self) -> float:
+        """A rep ends once the signal is back below ``exit`` or has come 70% of the way back down."""
+        return max(self.definition.exit, self._base + RETURN_FRACTION * (self._peak - self._base))
 
     def finish(self, t_s: float) -> RepEvent | None:
         """End of the stream: a movement that already reached its top still counts."""
@@ -121,6 +139,7 @@ class RepCounter:
 
     def _begin(self, t_s: float, s: float) -> None:
         self._up = True
+        self._base = self._rest_low if math.isfinite(self._rest_low) else self.definition.exit
         self._start_s = self._rest_since
         self._peak, self._top_s = s, t_s
         self._trace = [(t_s, s)]
@@ -131,8 +150,7 @@ class RepCounter:
         self._trace.append((t_s, s))
 
     def _hold_floor(self) -> float:
-        base = self._rest_low if math.isfinite(self._rest_low) else self.definition.exit
-        return self._peak - HOLD_BAND * max(self._peak - base, 1e-6)
+        return self._peak - HOLD_BAND * max(self._peak - self._base, 1e-6)
 
     def _longest_hold(self) -> float:
         """Longest time the signal stayed near its peak during this rep."""
@@ -149,9 +167,8 @@ class RepCounter:
         d = self.definition
         self._up = False
         hold_s = self._longest_hold()
-        base = self._rest_low if math.isfinite(self._rest_low) else d.exit
-        amplitude = self._peak - base
-        self._rest_low, self._rest_since = math.inf, t_s
+        amplitude = self._peak - self._base
+        self._rest_low, self._rest_since = (self._smoothed if self._smoothed is not None else math.inf), t_s
         duration = t_s - self._start_s
         if duration < d.min_duration_s and not interrupted:
             return None

@@ -91,3 +91,10 @@ def test_rep_in_progress_at_the_end_counts_when_it_reached_the_top() -> None:
     keys = reps(1) + [(6.0, 10.0), (7.0, 90.0), (7.5, 90.0)]
     counter, events = run(keys)
     assert counter.count == 2 and events[-1].counted
+
+
+def test_arms_that_never_fully_straighten_still_count() -> None:
+    """The signal rests above the rule file's exit level (e.g. elbows that stay a little bent)."""
+    keys = [(t, v + 22.0 if v < 20 else v) for t, v in reps(5)]  # rests at 32 with exit at 25
+    counter, events = run(keys)
+    assert counter.count == 5 and all(e.counted for e in events)

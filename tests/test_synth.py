@@ -94,6 +94,13 @@ def test_sample_truth_is_consistent(name: str) -> None:
     assert params == SAMPLES[name]
 
 
+def test_samples_fit_the_size_budget() -> None:
+    files = [p for p in SAMPLE_DIR.glob("*") if p.is_file()] if SAMPLE_DIR.exists() else []
+    if not any(p.suffix == ".mp4" for p in files):
+        pytest.skip("no sample videos rendered")
+    assert sum(p.stat().st_size for p in files) <= 30_000_000
+
+
 @pytest.fixture(scope="module")
 def model_path() -> Path:
     from formcheck.errors import ModelError

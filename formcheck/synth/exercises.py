@@ -106,7 +106,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             hold_s=5.0,
             view="side",
             camera_height=0.7,
-            rep_faults={"hip_line": {"sag_deg": 28.0}},
+            rep_faults={"hip_line": {"sag_deg": 26.0}},
             hold_fault=("hold_5", 2.0),
         ),
         ExerciseSpec(

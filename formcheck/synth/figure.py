@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.synth.body import SIDES, BodyDims, Skeleton, face_points, foot_points
+from formcheck.synth.body import SIDES, BodyDims, Skeleton, face_points
 from formcheck.synth.geometry import X, Y, frame_up, lerp, unit
 from formcheck.synth.render import Box, Capsule, Color, Ellipsoid, Primitive, hex_color
 
@@ -129,13 +129,12 @@ def _leg(sk: Skeleton, d: BodyDims, look: Appearance, side: str) -> list[Primiti
     s, g = d.s, d.g
     hip, knee, ankle = sk.p[f"{side}_hip"], sk.p[f"{side}_knee"], sk.p[f"{side}_ankle"]
     foot = sk.foot[side]
-    heel, toe = foot_points(ankle, foot, d)
-    shoe_c = ankle + s * (0.065 * foot[:, 2] - 0.042 * foot[:, 1])
+    shoe_c = ankle + s * (0.07 * foot[:, 2] - 0.048 * foot[:, 1])
     return [
         Capsule(hip, lerp(hip, knee, 0.42), 0.088 * g, 0.078 * g, look.shorts),
         Capsule(hip, knee, 0.078 * g, 0.053 * g, look.skin),
         Capsule(knee, ankle, 0.052 * g, 0.034 * g, look.skin),
-        _ell(shoe_c, foot, (0.045 * s, 0.036 * s, 0.12 * s), look.shoes),
+        _ell(shoe_c, foot, (0.046 * s, 0.034 * s, 0.12 * s), look.shoes),
     ]
 
 

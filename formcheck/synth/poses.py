@@ -107,7 +107,9 @@ def _raise_arm(d: BodyDims, p: dict, side: str, phi_deg: float, bend_deg: float,
     return _arm_chain(p, side, elbow, elbow + d.forearm * (cb * u + sb * b))
 
 
-def _skeleton(p: dict, torso: np.ndarray, head: np.ndarray, feet: dict, grip: dict, palm: dict, props=None) -> Skeleton:
+def _skeleton(
+    p: dict, torso: np.ndarray, head: np.ndarray, feet: dict, grip: dict, palm: dict, props: list | None = None
+) -> Skeleton:
     return Skeleton(p=p, head=head, torso=torso, foot=feet, grip=grip, palm=palm, props=props or [])
 
 
