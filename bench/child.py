@@ -86,9 +86,15 @@ def _subsample_estimator(stride: int) -> None:
 def analyze(video: str, exercise: str, reports: list[str], annotate: str | None = None, stride: int = 1,
             model: str | None = None, profile: str | None = None) -> dict[str, Any]:  # fmt: skip
     """`formcheck analyze` in-process (the CLI minus its start-up): pipeline, reports and optional annotation."""
+    import contextlib
+    import importlib
+
     import formcheck.commands.analyze
     import formcheck.estimator  # noqa: F401 - both imported before the clock starts, as the CLI has them by then
     from formcheck.cli import app
+
+    with contextlib.suppress(ImportError):  # what typer imports to parse arguments (pydantic): CLI start-up
+        importlib.import_module("typer._adapters")
 
     if stride > 1:
         _subsample_estimator(stride)
