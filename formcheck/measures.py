@@ -20,6 +20,7 @@ Side = Literal["left", "right"]
 Space = Literal["image", "world"]
 SIDES: tuple[Side, Side] = ("left", "right")
 MIN_VISIBILITY = 0.5
+UPPER_ARM_TO_TORSO = 0.55  # shoulder-elbow over shoulder-hip length in adults (anthropometric tables: ~0.55-0.65)
 NAN = float("nan")
 
 
@@ -118,10 +119,22 @@ def hip_lift(body: Body, side: Side) -> float:
 
 
 def arm_raise(body: Body, side: Side) -> float:
-    """Upper arm angle from hanging straight down: 0 hanging, 90 at shoulder height."""
+    """Upper arm angle from hanging straight down: 0 hanging, 90 at shoulder height.
+
+    In image space (side views) an arm raised sideways points at the camera and looks short, so the angle comes
+    from how far the elbow hangs below the shoulder compared with the arm's length, which is at least
+    ``UPPER_ARM_TO_TORSO`` torso lengths: height survives the projection, length does not.
+    """
     if not _needs(body, side, "shoulder", "elbow"):
         return NAN
-    return angle_between(body.joint(side, "elbow") - body.joint(side, "shoulder"), -UP)
+    upper_arm = body.joint(side, "elbow") - body.joint(side, "shoulder")
+    if body.space == "world":
+        return angle_between(upper_arm, -UP)
+    if not _needs(body, side, "hip"):
+        return NAN
+    length = max(float(np.linalg.norm(upper_arm)), UPPER_ARM_TO_TORSO * body.torso_length(side))
+    drop = -float(upper_arm[1])
+    return float(np.degrees(np.arccos(np.clip(drop / length, -1.0, 1.0))))
 
 
 def wrist_above_elbow(body: Body, side: Side) -> float:

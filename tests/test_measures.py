@@ -127,3 +127,13 @@ def test_every_measure_is_nan_on_an_empty_pose() -> None:
 def test_unknown_measure_lists_valid_names() -> None:
     with pytest.raises(ValueError, match="valid measures: .*arm_raise"):
         get_measure("elbow_wiggle")
+
+
+def test_arm_raise_in_a_side_view_uses_the_elbow_height() -> None:
+    # torso 400 px; the arm points at the camera, so it looks 50 px long, but the elbow is level with the shoulder
+    level = image_body(left_shoulder=(500, 300), left_hip=(900, 300), left_elbow=(450, 300))
+    hanging = image_body(left_shoulder=(500, 300), left_hip=(900, 300), left_elbow=(500, 540))
+    half = image_body(left_shoulder=(500, 300), left_hip=(900, 300), left_elbow=(480, 300 + 0.55 * 400 * 0.5))
+    assert get_measure("arm_raise")(level, "left") == pytest.approx(90.0)
+    assert get_measure("arm_raise")(hanging, "left") == pytest.approx(0.0)
+    assert get_measure("arm_raise")(half, "left") == pytest.approx(60.0, abs=0.01)
