@@ -174,7 +174,13 @@ def live(video: str, exercise: str, report: str) -> dict[str, Any]:
 
     seen: dict[str, Any] = {}
     inference: list[float] = []
+    waits: list[float] = []  # from the grab to the analysis taking the frame
     real_detect, real_finish = PoseLandmarker.detect_for_video, live_command.LiveSession.finish
+    real_pose = live_command.LiveSession._pose
+
+    def pose(self: Any, frame: Any) -> Any:
+        waits.append(1000 * (time.monotonic() - self.grabber.captured_at))
+        return real_pose(self, frame)
 
     def detect_for_video(self: Any, *args: Any, **kwargs: Any) -> Any:
         before = time.perf_counter()
@@ -188,9 +194,18 @@ def live(video: str, exercise: str, report: str) -> dict[str, Any]:
         return real_finish(self, outcome)
 
     PoseLandmarker.detect_for_video, live_command.LiveSession.finish = detect_for_video, finish
+    live_command.LiveSession._pose = pose
     app(["live", "--camera", video, "--exercise", exercise, "--report", report, "--linger", "0"], standalone_mode=False)
-    inference.sort()
-    return {**seen, "inference_ms": inference[len(inference) // 2] if inference else float("nan")}
+    return {**seen, "inference_ms": _median(inference), "inference_p95_ms": _p95(inference),
+            "wait_ms": _median(waits), "wait_p95_ms": _p95(waits)}  # fmt: skip
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2] if values else float("nan")
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[int(0.95 * (len(values) - 1))] if values else float("nan")
 
 
 WORKLOADS: dict[str, Callable[..., dict[str, Any]]] = {

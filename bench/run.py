@@ -242,8 +242,9 @@ def measure_live(clip: media.Clip, video: Path, work: Path) -> Row:
     p50, p95 = median(latencies), percentile(latencies, 95)
     target = Target(round(result["inference_ms"] + 15.0, 1))
     notes = (f"median {p50:.1f} ms over {len(latencies)} shown frames ({result.get('dropped', '?')} of "
-             f"{result.get('grabbed', '?')} dropped to keep up); median inference {result['inference_ms']:.1f} ms; "
-             f"{how}")  # fmt: skip
+             f"{result.get('grabbed', '?')} dropped to keep up); inference median {result['inference_ms']:.1f}, p95 "
+             f"{result['inference_p95_ms']:.1f} ms; waiting for the analysis median {result['wait_ms']:.1f}, p95 "
+             f"{result['wait_p95_ms']:.1f} ms; {how}")  # fmt: skip
     details = {"median_ms": round(p50, 2), "p95_ms": round(p95, 2), "max_ms": round(max(latencies), 2), **result}
     return Row("live_latency", name, p95, unit, target.describe(" ms"), target.met(p95), notes, details)
 

@@ -34,8 +34,8 @@ def _faults(reps: list[dict]) -> str:
             groups.append((key, [rep["index"]]))
     parts = []
     for key, idx in groups:
-        span = f"{idx[0]}" if len(idx) == 1 else f"{idx[0]}-{idx[-1]}"
-        parts.append(f"reps {span}: {key}")
+        span = f"rep {idx[0]}" if len(idx) == 1 else f"reps {idx[0]}-{idx[-1]}"
+        parts.append(f"{span}: {key}")
     return "; ".join(parts)
 
 
