@@ -152,7 +152,7 @@ def _read_rep(reader: _Reader) -> RepDefinition:
         min_duration_s=rep.number("min_duration_s", 0.5, 0.0, 30.0),
         smoothing_s=rep.number("smoothing_s", 0.1, 0.0, 2.0),
         hold_s=rep.number("hold_s", 0.0, 0.0, 60.0),
-        partial_fraction=rep.number("partial_fraction", 0.5, 0.0, 1.0),
+        partial_fraction=rep.number("partial_fraction", 0.4, 0.0, 1.0),
     )
     if definition.exit >= definition.enter:
         raise rep.fail("exit", f"must be below enter ({definition.enter})")

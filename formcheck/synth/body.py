@@ -158,7 +158,8 @@ def truth_points(sk: Skeleton, dims: BodyDims) -> np.ndarray:
     return np.stack([pts[name] for name in TRUTH_JOINT_NAMES])
 
 
-def _swap(name: str) -> str:
+def swap_side(name: str) -> str:
+    """The name of the same joint on the other side (``left_elbow`` <-> ``right_elbow``)."""
     if name.startswith("left_"):
         return "right_" + name[5:]
     if name.startswith("right_"):
@@ -178,7 +179,7 @@ def mirror(sk: Skeleton, x0: float) -> Skeleton:
 
     other = {"left": "right", "right": "left"}
     return Skeleton(
-        p={_swap(k): pt(v) for k, v in sk.p.items()},
+        p={swap_side(k): pt(v) for k, v in sk.p.items()},
         head=fr(sk.head),
         torso=fr(sk.torso),
         foot={other[k]: fr(v) for k, v in sk.foot.items()},

@@ -77,7 +77,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             camera_height=1.15,
             rep_faults={
                 "torso_angle": {"torso_deg": 75.0},
-                "raise_height": {"top_deg": 45.0},
+                "raise_height": {"top_deg": 60.0},
                 "wrists_below_elbows": {"wrist_up": 1.0},
             },
         ),
@@ -106,7 +106,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             hold_s=5.0,
             view="side",
             camera_height=0.7,
-            rep_faults={"hip_line": {"sag_deg": 26.0}},
+            rep_faults={"hip_line": {"sag_deg": 18.0}},
             hold_fault=("hold_5", 2.0),
         ),
         ExerciseSpec(
@@ -120,7 +120,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             camera_height=1.3,
             rep_faults={
                 "torso_parallel": {"torso_deg": 42.0},
-                "raise_height": {"top_deg": 45.0},
+                "raise_height": {"top_deg": 60.0},
             },
         ),
         ExerciseSpec(
@@ -134,7 +134,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
             camera_height=0.95,
             rep_faults={
                 "torso_parallel": {"torso_deg": 42.0},
-                "elbow_up": {"elbow_low": 1.0},
+                "elbow_up": {"elbow_low": 0.6},
                 "arm_close": {"flare": 1.0},
             },
             set_faults=("switch_sides",),

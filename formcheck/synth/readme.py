@@ -18,6 +18,8 @@ the generator parameters, every rep with its start/top/end/hold times and fault 
 faults (`switch_sides`, `rep_range` when a side has fewer than 10 reps), and per frame the 2-D (normalized image
 coordinates) and 3-D (metres, hip-centred, y up, x = athlete's left when facing +z) positions of the joints named in
 `joint_names`. Faults are deliberately far beyond the article's limits; clean reps are clearly within them.
+When a one-arm row switches sides the video cuts to a mirrored camera, as if the user had moved the camera to the
+other side of the bench, so the working arm faces the camera in both sets.
 
 | file | exercise | view | fps | size | reps | rep faults | set faults |
 | --- | --- | --- | --- | --- | --- | --- | --- |

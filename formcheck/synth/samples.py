@@ -27,7 +27,6 @@ SAMPLES: dict[str, SynthConfig] = {
             ("torso_angle", "wrists_below_elbows"),
             ("torso_angle", "raise_height"),
         ),
-        view="front",
         fps=24.0,
         seed=2,
         body_height_m=1.62,
@@ -63,7 +62,7 @@ SAMPLES: dict[str, SynthConfig] = {
     "bent_over_lateral_raise_faults": SynthConfig(
         exercise="bent_over_lateral_raise",
         reps=5,
-        faults=_all(5, "raise_height", "torso_parallel"),
+        faults=_all(5, "torso_parallel"),  # arm height is not visible from the side (see rules)
         camera_side="left",
         fps=24.0,
         width=1280,
@@ -75,7 +74,7 @@ SAMPLES: dict[str, SynthConfig] = {
     "one_arm_row_faults": SynthConfig(
         exercise="one_arm_row",
         reps=6,
-        faults=_all(3, "elbow_up") + _all(3, "arm_close"),
+        faults=_all(6, "elbow_up"),
         set_faults=("switch_sides",),
         seed=10,
         body_height_m=1.85,

@@ -11,9 +11,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from formcheck.synth.body import Skeleton, truth_points
+from formcheck.synth.body import TRUTH_JOINT_NAMES, Skeleton, mirror, swap_side, truth_points
 from formcheck.synth.config import SynthConfig
 from formcheck.synth.figure import Appearance, build_figure, static_props
+from formcheck.synth.poses import bench_centre_x
 from formcheck.synth.render import Rasteriser, hex_color
 from formcheck.synth.scene import VIEW_YAW, Camera, frame_camera, near_side
 from formcheck.synth.timeline import Motion
@@ -32,6 +33,7 @@ class Shot:
     camera: Camera
     view: str
     yaw_deg: float
+    flipped: np.ndarray  # per frame: drawn mirrored (the camera moved to the other side for the second set)
 
 
 def _extremities(sk: Skeleton, s: float) -> np.ndarray:
@@ -48,7 +50,13 @@ def plan(cfg: SynthConfig) -> Shot:
     motion = Motion(cfg)
     n = math.floor(motion.timeline.duration_s * cfg.fps + 1e-9)
     times = np.arange(n) / cfg.fps
-    skeletons = [motion.skeleton(float(t)) for t in times]
+    true_skeletons = [motion.skeleton(float(t)) for t in times]
+    joints_3d = np.stack([truth_points(sk, motion.dims) for sk in true_skeletons])
+    flipped = _second_side(motion, times)
+    # The second side is drawn as the mirror image of the scene, then flipped back in the picture: as if the user
+    # had moved the camera to the other side of the bench, so the working arm faces the camera in both sets.
+    centre = bench_centre_x(motion.dims)
+    skeletons = [mirror(sk, centre) if f else sk for sk, f in zip(true_skeletons, flipped, strict=True)]
     joints = np.stack([truth_points(sk, motion.dims) for sk in skeletons])
     view = cfg.view or motion.spec.view
     sign = 1.0 if cfg.camera_side == "left" else -1.0
@@ -62,7 +70,26 @@ def plan(cfg: SynthConfig) -> Shot:
     pts.append(np.array([[0.0, 0.0, 0.0]]) + pts[0].mean(axis=0) * np.array([1, 0, 1]))
     cam_h = cfg.camera_height_m if cfg.camera_height_m is not None else motion.spec.camera_height * motion.dims.s
     cam = frame_camera(np.concatenate(pts), yaw, cam_h, cfg.fov_deg, cfg.width, cfg.height, cfg.fill, cfg.distance_m)
-    return Shot(cfg, motion, times, skeletons, joints, cam, view, yaw)
+    return Shot(cfg, motion, times, skeletons, joints_3d, cam, view, yaw, flipped)
+
+
+def _second_side(motion: Motion, times: np.ndarray) -> np.ndarray:
+    """Frames from the middle of the side switch on (none for exercises done with both arms)."""
+    switches = [seg for seg in motion.timeline.segments if seg.kind == "switch"]
+    if not switches:
+        return np.zeros(len(times), dtype=bool)
+    return times >= (switches[0].t0 + switches[0].t1) / 2
+
+
+def _picture_joints(shot: Shot) -> np.ndarray:
+    """Normalized 2D truth of every frame as it appears in the video (flipped frames mirrored back)."""
+    cfg = shot.cfg
+    drawn = np.stack([truth_points(sk, shot.motion.dims) for sk in shot.skeletons])
+    uv, _ = shot.camera.project(drawn.reshape(-1, 3))
+    j2d = (uv / np.array([cfg.width, cfg.height])).reshape(len(drawn), -1, 2)
+    swap = [TRUTH_JOINT_NAMES.index(swap_side(name)) for name in TRUTH_JOINT_NAMES]
+    j2d[shot.flipped] = j2d[shot.flipped][:, swap] * np.array([-1.0, 1.0]) + np.array([1.0, 0.0])
+    return j2d
 
 
 def rasteriser(shot: Shot) -> Rasteriser:
@@ -86,8 +113,9 @@ def frames(shot: Shot, start: int = 0, stop: int | None = None):
     cfg = shot.cfg
     look = Appearance.from_hex(cfg.skin, cfg.shirt, cfg.shorts, cfg.hair, cfg.shoes)
     rast = rasteriser(shot)
-    for sk in shot.skeletons[start:stop]:
-        yield rast.render(build_figure(sk, shot.motion.dims, look))
+    for sk, flip in zip(shot.skeletons[start:stop], shot.flipped[start:stop], strict=True):
+        image = rast.render(build_figure(sk, shot.motion.dims, look))
+        yield np.ascontiguousarray(image[:, ::-1]) if flip else image
 
 
 def render(
@@ -113,8 +141,7 @@ def render(
     finally:
         writer.release()
     os.replace(tmp, out)
-    uv, _ = shot.camera.project(shot.joints_3d.reshape(-1, 3))
-    j2d = (uv / np.array([cfg.width, cfg.height])).reshape(total, -1, 2)
+    j2d = _picture_joints(shot)
     truth = build_truth(cfg, shot.motion.timeline, out.name, shot.view, near_side(shot.yaw_deg), shot.joints_3d, j2d)
     path = truth_path(out)
     if gzip_truth:
