@@ -40,9 +40,6 @@ def poses_of(model_path: Path):
 
 
 # -- analysed samples (shared by the report tests and any other test that needs whole-set analyses) ----------
-REALWORLD_FALLBACK = {"hip_raise_b": "hip_raise", "seated_row_a": "seated_row"}
-
-
 def _truth_exercise(video: Path) -> str | None:
     """The exercise id in a sample's truth file (``<name>.truth.json`` or ``.truth.json.gz``), if there is one."""
     import gzip
@@ -57,17 +54,12 @@ def _truth_exercise(video: Path) -> str | None:
 
 
 def sample_clips() -> dict[str, tuple[Path, str]]:
-    """{sample name: (video, exercise id)}: every ``sample_videos/*.mp4`` with a truth file, or, while there are
-    none, a few real clips from ../shared/realworld (empty when neither is here)."""
+    """{sample name: (video, exercise id)}: every ``sample_videos/*.mp4`` with a truth file."""
     clips: dict[str, tuple[Path, str]] = {}
     for video in sorted(SAMPLES.glob("*.mp4")):
         exercise = _truth_exercise(video)
         if exercise:
             clips[video.stem] = (video, exercise)
-    if not clips:
-        for name, exercise in REALWORLD_FALLBACK.items():
-            if (REALWORLD / f"{name}.mp4").exists():
-                clips[name] = (REALWORLD / f"{name}.mp4", exercise)
     return clips
 
 
