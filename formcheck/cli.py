@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -22,12 +22,12 @@ _CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
 ClickException, UsageError = _CLICK["ClickException"], _CLICK["UsageError"]
 
 ExerciseOpt = Annotated[
-    Optional[str], typer.Option("--exercise", "-e", help="Exercise id (see `formcheck exercises`); recognised if omitted.")
+    str | None, typer.Option("--exercise", "-e", help="Exercise id (see `formcheck exercises`); recognised if omitted.")
 ]  # fmt: skip
-RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="Folder of custom rule files (*.toml).")]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="lite, full, heavy, or a .task file path.")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Folder of custom rule files (*.toml).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="lite, full, heavy, or a .task file path.")]
 ReportOpt = Annotated[
-    Optional[list[Path]], typer.Option("--report", "-r", help="Write a report; format from the extension (repeatable).")
+    list[Path] | None, typer.Option("--report", "-r", help="Write a report; format from the extension (repeatable).")
 ]  # fmt: skip
 
 
@@ -36,8 +36,8 @@ def analyze(
     video: Annotated[str, typer.Argument(help="Video file or folder of images.")],
     exercise: ExerciseOpt = None,
     report: ReportOpt = None,
-    landmarks: Annotated[Optional[Path], typer.Option(help="Export per-frame landmarks to this CSV file.")] = None,
-    annotate: Annotated[Optional[Path], typer.Option(help="Write the video with skeleton and cues (.mp4).")] = None,
+    landmarks: Annotated[Path | None, typer.Option(help="Export per-frame landmarks to this CSV file.")] = None,
+    annotate: Annotated[Path | None, typer.Option(help="Write the video with skeleton and cues (.mp4).")] = None,
     rules: RulesOpt = None,
     model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,

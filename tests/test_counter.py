@@ -88,7 +88,7 @@ def test_nan_gaps_do_not_break_counting() -> None:
 
 
 def test_rep_in_progress_at_the_end_counts_when_it_reached_the_top() -> None:
-    keys = reps(1) + [(6.0, 10.0), (7.0, 90.0), (7.5, 90.0)]
+    keys = [*reps(1), (6.0, 10.0), (7.0, 90.0), (7.5, 90.0)]
     counter, events = run(keys)
     assert counter.count == 2 and events[-1].counted
 

@@ -56,8 +56,9 @@ def test_elbow_angle_and_flexion() -> None:
 
 
 def test_hip_line_sag_is_negative_arch_positive() -> None:
-    sag = image_body(left_shoulder=(0, 500), left_hip=(100, 500 + 100 * math.tan(math.radians(10))), left_knee=(200, 500))
-    arch = image_body(left_shoulder=(0, 500), left_hip=(100, 500 - 100 * math.tan(math.radians(10))), left_knee=(200, 500))
+    drop = 100 * math.tan(math.radians(10))  # hip 10 degrees off the line at each end: a 20 degree bend
+    sag = image_body(left_shoulder=(0, 500), left_hip=(100, 500 + drop), left_knee=(200, 500))
+    arch = image_body(left_shoulder=(0, 500), left_hip=(100, 500 - drop), left_knee=(200, 500))
     assert get_measure("hip_line")(sag, "left") == pytest.approx(-20.0, abs=1e-3)
     assert get_measure("hip_line")(arch, "left") == pytest.approx(20.0, abs=1e-3)
 
@@ -105,7 +106,8 @@ def test_elbow_flare_tucked_and_flared() -> None:
     tucked = world_body(**torso, right_elbow=(0.2, -0.4, 0.3))   # elbow straight back
     flared = world_body(**torso, right_elbow=(0.2 + 0.3, -0.4, 0.3 * 0.0))  # elbow straight out to the side
     assert get_measure("elbow_flare")(tucked, "right") == pytest.approx(0.0, abs=1e-3)
-    assert get_measure("elbow_flare")(flared, "right") == pytest.approx(90 - math.degrees(math.atan2(0.1, 0.3)), abs=1e-3)
+    expected = 90 - math.degrees(math.atan2(0.1, 0.3))  # the upper arm also drops 0.1 m while going 0.3 m out
+    assert get_measure("elbow_flare")(flared, "right") == pytest.approx(expected, abs=1e-3)
 
 
 def test_head_drop_positive_when_head_hangs() -> None:
@@ -125,7 +127,7 @@ def test_every_measure_is_nan_on_an_empty_pose() -> None:
 
 
 def test_unknown_measure_lists_valid_names() -> None:
-    with pytest.raises(ValueError, match="valid measures: .*arm_raise"):
+    with pytest.raises(ValueError, match=r"valid measures: .*arm_raise"):
         get_measure("elbow_wiggle")
 
 

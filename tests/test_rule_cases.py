@@ -33,7 +33,7 @@ def _series(spec: Any) -> tuple[np.ndarray, np.ndarray] | float:
     if isinstance(spec, dict):
         cycle = np.array(spec["keys"], dtype=float)
         period = cycle[-1, 0]
-        parts = [cycle + [i * period, 0] for i in range(int(spec.get("repeat", 1)))]
+        parts = [cycle + np.array([i * period, 0.0]) for i in range(int(spec.get("repeat", 1)))]
         keys = np.concatenate(parts)
     else:
         keys = np.array(spec, dtype=float)

@@ -43,7 +43,7 @@ def test_holds_follow_the_article_counts() -> None:
 
 
 def test_unknown_exercise_lists_the_valid_ones() -> None:
-    with pytest.raises(BadInputError, match="choose one of: .*hip_raise"):
+    with pytest.raises(BadInputError, match=r"choose one of: .*hip_raise"):
         find_exercise("squat")
 
 
@@ -59,11 +59,11 @@ BASE = (RULES_DIR / "hip_raise.toml").read_text(encoding="utf-8")
 @pytest.mark.parametrize(
     ("mutation", "key"),
     [
-        (lambda t: t.replace('signal = "hip_lift"', 'signal = "hip_wiggle"'), "rep.signal"),
+        (lambda t: t.replace('signal = "hip_line"', 'signal = "hip_wiggle"'), "rep.signal"),
         (lambda t: t.replace('measure = "knee_angle"', 'measure = "knee_wobble"'), "cues[0].measure"),
         (lambda t: t.replace('name = "Hip raise"\n', ""), "name"),
         (lambda t: t.replace("min = 65 ", "min = 6500 "), "cues[0].min"),
-        (lambda t: t.replace("enter = 12", "enter = 2"), "rep.exit"),
+        (lambda t: t.replace("enter = -25", "enter = -40"), "rep.exit"),
         (lambda t: t.replace('views = ["side"]\nsides', 'views = ["above"]\nsides'), "views"),
         (lambda t: t.replace('id = "hold_5"', 'id = "Hold Five"'), "cues[3].id"),
         (lambda t: t.replace('fix = "Walk your feet', 'fixx = "Walk your feet'), "cues[0].fix"),

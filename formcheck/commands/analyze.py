@@ -54,7 +54,7 @@ def analyze_command(
 
     with PoseEstimator(resolved.path) as estimator:
 
-        def poses(frame: Frame):  # noqa: ANN202
+        def poses(frame: Frame):
             return estimator.detect(frame.image, frame.timestamp_ms)
 
         def with_progress(frames: Iterator[Frame]) -> Iterator[Frame]:
@@ -129,8 +129,9 @@ def print_summary(console: Console, report: dict, written: list[Path]) -> None:
     by_side = report["reps_by_side"]
     reps = f"{report['rep_count']}" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
     score = "-" if report["score"] is None else f"{report['score']:.0f}/100"
-    console.print(f"[bold]{report['exercise_name']}[/bold]: {reps} reps, score {score}, "
-                  f"camera {report['camera']['view_label']}" + ("" if report["complete"] else " [yellow](incomplete)"))  # fmt: skip
+    incomplete = "" if report["complete"] else " [yellow](incomplete)"
+    camera = report["camera"]["view_label"]
+    console.print(f"[bold]{report['exercise_name']}[/bold]: {reps} reps, score {score}, camera {camera}{incomplete}")
     if report.get("recognition"):
         console.print(f"  recognised as {report['exercise']} (confidence {report['recognition']['confidence']:.2f})")
     for advice in report["camera"].get("advice", []):
