@@ -111,7 +111,7 @@ def test_hold_countdown_counts_down_the_rule_files_hold() -> None:
     said = []
     for i in range(int(9 * FPS)):
         t = i / FPS
-        value = 2.0 if t < 1 or t > 8 else min(30.0, 2 + 40 * (t - 1))   # up in 0.7 s, hold ~6 s, drop
+        value = -40.0 if t < 1 or t > 8 else min(0.0, -40 + 57 * (t - 1))   # hip extension: up in 0.7 s, hold ~6 s
         counter.update(t, value)
         text = hold_countdown(analyzer)
         if not said or said[-1] != text:
