@@ -121,9 +121,10 @@ class LiveMeasure:
 
 def live_measures(analyzer: SetAnalyzer) -> list[LiveMeasure]:
     """Current values of the range cues that this view can check (empty before the view is known)."""
-    if analyzer.view is None or not analyzer.log.rows:
+    row = analyzer.log.latest()
+    if analyzer.view is None or row is None:
         return []
-    row, side = analyzer.log.rows[-1], SIDES.index(live_side(analyzer))
+    side = SIDES.index(live_side(analyzer))
     in_rep, at_top = _phase(analyzer)
     out = []
     for cue in _checkable(analyzer.rules, analyzer.view):
@@ -151,9 +152,10 @@ def _in_phase(cue: Cue, in_rep: bool, at_top: bool) -> bool:
 def live_advice(analyzer: SetAnalyzer) -> list[Advice]:
     """The candidates of this moment: cues broken now (in their phase), else a tip for the current phase."""
     rules = analyzer.rules
-    if analyzer.view is None or not analyzer.log.rows:
+    latest = analyzer.log.latest()
+    if analyzer.view is None or latest is None:
         return [Advice("_setup", f"Get into position, {_views_text(rules)}", "tip", 1.0)]
-    if math.isnan(float(analyzer.log.rows[-1][0])) and math.isnan(float(analyzer.log.rows[-1][1])):
+    if math.isnan(float(latest[0])) and math.isnan(float(latest[1])):
         return [Advice("_in_view", "Step back so your whole body is in view", "tip", 2.0)]
     in_rep, at_top = _phase(analyzer)
     cues = {c.id: c for c in rules.cues}

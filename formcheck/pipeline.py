@@ -16,7 +16,7 @@ from formcheck.atomic import atomic_path
 from formcheck.landmarks import Landmark
 from formcheck.pose import PoseFrame
 from formcheck.rules import ExerciseRules
-from formcheck.video.images import resize_to_width
+from formcheck.video.images import encode_jpeg, resize_to_width
 from formcheck.video.source import Frame, FrameSource
 
 THUMBNAIL_WIDTH = 240
@@ -43,7 +43,7 @@ class Analysis:
     source: SourceInfo
     complete: bool
     analysed_at: str
-    keyframes: dict[int, tuple[np.ndarray, PoseFrame]] = field(default_factory=dict)
+    keyframes: dict[int, tuple[bytes, PoseFrame]] = field(default_factory=dict)  # JPEG thumbnail at the top
     recognition: dict | None = None
     interruption: str | None = None
     camera_advice: list[str] = field(default_factory=list)
@@ -99,7 +99,7 @@ def run_analysis(
     """
     analyzer = analyzer if analyzer is not None else SetAnalyzer(rules, view=view)
     exporter = LandmarkCsv(landmarks_csv) if landmarks_csv else None
-    keyframes: dict[int, tuple[np.ndarray, PoseFrame]] = {}
+    keyframes: dict[int, tuple[bytes, PoseFrame]] = {}
     best: dict[str | None, tuple[float, np.ndarray, PoseFrame]] = {}
     count, width, height, last_t = 0, 0, 0, 0.0
     complete, interruption = True, None
@@ -115,7 +115,7 @@ def run_analysis(
             events = analyzer.update(pose)
             for event in events:
                 if isinstance(event, RepResult) and event.side in best:
-                    keyframes[event.index] = best.pop(event.side)[1:]
+                    keyframes[event.index] = _keyframe(best.pop(event.side))
             _keep_peak_frame(analyzer, frame, pose, best)
             if on_pose:
                 on_pose(frame, pose, analyzer, events)
@@ -129,7 +129,7 @@ def run_analysis(
         source.close()
     for event in analyzer.finish():
         if isinstance(event, RepResult) and event.side in best:
-            keyframes[event.index] = best.pop(event.side)[1:]
+            keyframes[event.index] = _keyframe(best.pop(event.side))
     if exporter:
         exporter.close()
     if source.is_live and complete:
@@ -148,6 +148,12 @@ def run_analysis(
         keyframes=keyframes,
         interruption=interruption,
     )
+
+
+def _keyframe(best: tuple[float, np.ndarray, PoseFrame]) -> tuple[bytes, PoseFrame]:
+    """A rep's key frame as kept for the report: JPEG thumbnail and pose (a few kB per rep)."""
+    _, thumbnail, pose = best
+    return encode_jpeg(thumbnail), pose
 
 
 def _keep_peak_frame(

@@ -23,6 +23,7 @@ from formcheck.report.csv_report import REP_COLUMNS, csv_rows
 from formcheck.report.html_report import render_html
 from formcheck.report.writers import write_reports
 from formcheck.rules import find_exercise
+from formcheck.video.images import encode_jpeg
 from tests.posebuild import make_pose
 
 SCHEMA = json.loads(files("formcheck.report").joinpath("schema.json").read_text(encoding="utf-8"))
@@ -97,7 +98,7 @@ def fake_one_arm_analysis(path: str = "/videos/row.mp4") -> Analysis:
     thumb = np.full((135, 240, 3), 90, np.uint8)
     return Analysis(
         rules=rules, analyzer=analyzer, source=SourceInfo(path, 30.0, len(times), 6.0, 640, 360), complete=True,
-        analysed_at="2025-01-02T03:04:05+00:00", keyframes={1: (thumb, pose), 2: (thumb.copy(), pose)},
+        analysed_at="2025-01-02T03:04:05+00:00", keyframes={i: (encode_jpeg(thumb), pose) for i in (1, 2)},
     )  # fmt: skip
 
 

@@ -67,7 +67,7 @@ def chart_panels(analysis: Analysis, report: dict[str, Any]) -> list[Panel]:
 def timeline_svg(analysis: Analysis, report: dict[str, Any]) -> str | None:
     """An SVG chart of the set over time (rep spans shaded, faulty reps in red), or None with nothing to plot."""
     log = analysis.analyzer.log
-    if not log.times:
+    if not len(log):
         return None
     times = np.asarray(log.times, dtype=np.float64)
     panels = chart_panels(analysis, report)

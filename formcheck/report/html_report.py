@@ -15,7 +15,7 @@ from formcheck.pipeline import Analysis
 from formcheck.report.charts import chart_sides, timeline_svg
 from formcheck.report.csv_report import cue_verdict
 from formcheck.video.draw import BAD, GOOD, SkeletonAnnotator
-from formcheck.video.images import jpeg_data_uri, resize_to_width
+from formcheck.video.images import decode_image, jpeg_data_uri, resize_to_width
 
 MAX_KEYFRAMES = 6
 KEYFRAME_SCALE = 2          # thumbnails are drawn on at twice their stored size, so the skeleton stays crisp
@@ -63,7 +63,8 @@ def keyframe_reps(report: dict[str, Any], available: set[int]) -> list[dict[str,
 
 
 def _keyframe(analysis: Analysis, rep: dict[str, Any]) -> dict[str, Any]:
-    thumbnail, pose = analysis.keyframes[rep["index"]]
+    encoded, pose = analysis.keyframes[rep["index"]]
+    thumbnail = decode_image(encoded)
     scene = resize_to_width(thumbnail, thumbnail.shape[1] * KEYFRAME_SCALE)
     SkeletonAnnotator(color=BAD if rep["faults"] else GOOD, thickness=2).annotate(scene, pose)
     rules = analysis.rules
