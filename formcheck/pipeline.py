@@ -13,6 +13,7 @@ import numpy as np
 
 from formcheck.analysis import RepResult, SetAnalyzer
 from formcheck.atomic import atomic_path
+from formcheck.errors import FormcheckError, InterruptedAnalysis
 from formcheck.landmarks import Landmark
 from formcheck.pose import PoseFrame
 from formcheck.rules import ExerciseRules
@@ -127,7 +128,15 @@ def run_analysis(
         raise
     finally:
         source.close()
-    for event in analyzer.finish():
+    try:
+        final_events = analyzer.finish()
+    except FormcheckError:  # e.g. the exercise could not be recognised: nothing to report
+        if exporter:
+            exporter.discard()
+        if interruption:
+            raise InterruptedAnalysis(f"{interruption} before the exercise was recognised; nothing to report") from None
+        raise
+    for event in final_events:
         if isinstance(event, RepResult) and event.side in best:
             keyframes[event.index] = _keyframe(best.pop(event.side))
     if exporter:
