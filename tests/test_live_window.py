@@ -74,10 +74,11 @@ def wait_for(check: Callable[[], object], what: str, limit_s: float = WAIT_S) ->
 class LiveApp:
     """`formcheck live` running on the virtual display."""
 
-    def __init__(self, display: str, report: Path, *extra: str) -> None:
-        assert CLIP is not None
+    def __init__(self, display: str, report: Path, *extra: str, clip: tuple[Path, str] | None = None) -> None:
+        clip = clip or CLIP
+        assert clip is not None
         self.env = {**os.environ, "DISPLAY": display}
-        cmd = [sys.executable, "-m", "formcheck", "live", "--camera", str(CLIP[0]), "-e", CLIP[1],
+        cmd = [sys.executable, "-m", "formcheck", "live", "--camera", str(clip[0]), "-e", clip[1],
                "--report", str(report), *extra]  # fmt: skip
         self.process = subprocess.Popen(cmd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.window = str(wait_for(self._find_window, "the live window"))
@@ -190,3 +191,23 @@ def test_ctrl_c_leaves_the_report(display: str, tmp_path: Path) -> None:
     saved = json.loads(report.read_text())
     assert saved["complete"] is False and "Ctrl-C" in saved["interruption"]
     assert "interrupted" in err and "report of the set so far was saved" in err
+
+
+def test_every_sample_fed_as_a_camera_counts_like_analyze(display: str, sample_name: str, tmp_path: Path) -> None:
+    """Played in real time as a camera, each sample gives the rep count `analyze` gives (its truth, which
+    tests/test_samples.py checks `analyze` against)."""
+    from formcheck.synth.truth import load_truth, truth_path
+
+    video, exercise = sample_clips()[sample_name]
+    truth_file = truth_path(video)
+    truth = load_truth(truth_file if truth_file.exists() else truth_file.with_name(truth_file.name + ".gz"))
+    report = tmp_path / "live.json"
+    app = LiveApp(display, report, "--linger", "0", clip=(video, exercise))
+    try:
+        code, err = app.finish()
+    finally:
+        app.kill()
+    assert code == 0, err
+    live = json.loads(report.read_text())
+    assert live["complete"] is True
+    assert (live["rep_count"], live["reps_by_side"]) == (truth["rep_count"], truth["reps_by_side"])
