@@ -53,7 +53,7 @@ def test_reverse_fly_good_and_faults() -> None:
     assert 145 <= angle_deg(top.p["right_shoulder"], top.p["right_elbow"], top.p["right_wrist"]) <= 165
     assert _elevation(start, "right_shoulder", "right_elbow") < -75  # hanging
     assert _torso_from_horizontal(_top_and_start("reverse_fly", "torso_angle")[0]) >= 70
-    assert _elevation(_top_and_start("reverse_fly", "raise_height")[0], "right_shoulder", "right_elbow") <= -40
+    assert _elevation(_top_and_start("reverse_fly", "raise_height")[0], "right_shoulder", "right_elbow") <= -25
     bad = _top_and_start("reverse_fly", "wrists_below_elbows")[0]
     assert bad.p["right_wrist"][1] > bad.p["right_elbow"][1] + 0.1
 
@@ -65,7 +65,7 @@ def test_lateral_raise_good_and_faults() -> None:
     assert angle_deg(top.p["left_shoulder"], top.p["left_elbow"], top.p["left_wrist"]) >= 170
     bad, _ = _top_and_start("bent_over_lateral_raise", "torso_parallel", "raise_height")
     assert _torso_from_horizontal(bad) >= 35
-    assert _elevation(bad, "left_shoulder", "left_elbow") <= -40
+    assert _elevation(bad, "left_shoulder", "left_elbow") <= -25
 
 
 def test_seated_row_good_and_faults() -> None:
@@ -88,7 +88,7 @@ def test_hip_raise_good_and_faults() -> None:
     assert 85 <= angle_deg(start.p["right_hip"], start.p["right_knee"], start.p["right_ankle"]) <= 95
     assert _sagittal_angle(top.p["right_shoulder"], top.p["right_hip"], top.p["right_knee"]) >= 172
     sag = _top_and_start("hip_raise", "hip_line")[0]
-    assert 150 <= _sagittal_angle(sag.p["right_shoulder"], sag.p["right_hip"], sag.p["right_knee"]) <= 158
+    assert 155 <= _sagittal_angle(sag.p["right_shoulder"], sag.p["right_hip"], sag.p["right_knee"]) <= 166
 
 
 @pytest.mark.parametrize("side", ["right", "left"])
