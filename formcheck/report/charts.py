@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,9 @@ def chart_panels(analysis: Analysis, report: dict[str, Any]) -> list[Panel]:
     return panels
 
 
+MAX_POINTS = 2000  # per line
+
+
 def timeline_svg(analysis: Analysis, report: dict[str, Any]) -> str | None:
     """An SVG chart of the set over time (rep spans shaded, faulty reps in red), or None with nothing to plot."""
     log = analysis.analyzer.log
@@ -102,9 +106,10 @@ def _draw_panel(ax: Any, panel: Panel, times: np.ndarray, log: Any, sides: list[
     for rep in reps:
         faulty = panel.key in rep["faults"]
         ax.axvspan(rep["start_s"], rep["end_s"], color=FAULT_SHADE if faulty else REP_SHADE, lw=0, zorder=0)
+    step = max(1, math.ceil(len(times) / MAX_POINTS))  # a long set needs no more points than the chart has pixels
     for side in sides:
         values = log.column(panel.key, side, slice(None))
-        ax.plot(times, values, color=SIDE_COLORS[side], lw=1.3, label=f"{side} side", zorder=3)
+        ax.plot(times[::step], values[::step], color=SIDE_COLORS[side], lw=1.3, label=f"{side} side", zorder=3)
     unit = f" ({panel.unit})" if panel.unit else ""
     ax.set_title(panel.title + unit, loc="left", fontsize=9.5, fontweight="bold", color="#333333")
     ax.grid(axis="y", color="#e6e6e6", lw=0.6)
