@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from formcheck.errors import EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_INTERRUPTED, FormcheckError
@@ -120,7 +121,7 @@ def main() -> None:
 
 def _error_line(message: str, prefix: str = "[red]formcheck: error:[/red] ") -> None:
     """Print one line on stderr (newlines in the message are folded)."""
-    console.print(prefix + " ".join(message.split()), markup=True, highlight=False, soft_wrap=True)
+    console.print(prefix + escape(" ".join(message.split())), markup=True, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":
