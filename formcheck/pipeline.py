@@ -141,8 +141,6 @@ def run_analysis(
             keyframes[event.index] = _keyframe(best.pop(event.side))
     if exporter:
         exporter.close()
-    if source.is_live and complete:
-        interruption = None
     if complete and getattr(source, "problem", None):  # e.g. a truncated file: analysed up to where it breaks
         complete, interruption = False, source.problem
     fps = source.fps
