@@ -2,8 +2,9 @@
 
 Every exercise is described by a few criteria on clip-level features (torso angle, where the feet and knees
 are, how the arms move). A criterion maps its feature through a trapezoid to a membership in [0, 1]; the score
-of an exercise is the weighted geometric mean of its memberships, so one clear mismatch (standing instead of
-lying) sinks it. The best exercise is named only when its score is high and clearly ahead of the runner-up;
+of an exercise is the weighted geometric mean of its memberships (standing instead of lying sinks it).
+The best exercise is named only when its score is high, clearly ahead of the runner-up and
+none of its criteria clearly contradicts it (a two-arm row is no reverse fly however well the posture fits);
 otherwise the result is "unknown" with the likely candidates, and the user is asked to name the exercise.
 """
 
@@ -30,6 +31,7 @@ CHECK_EVERY_S = 0.5     # between those, look again this often
 MIN_SCORE = 0.6         # the best exercise must score at least this ...
 FULL_MARGIN = 0.4       # ... and confidence = score * min(1, lead over the runner-up / FULL_MARGIN)
 MIN_CONFIDENCE = 0.45   # below this the answer is "unknown"
+CONTRADICTED = 0.2      # a criterion of the best exercise this far off contradicts it: the answer is "unknown"
 LIKELY_SCORE = 0.3      # candidates listed to the user when unsure
 FLOOR = 0.05            # smallest membership (a clear mismatch), so scores stay comparable
 UNKNOWN_MEMBERSHIP = 0.5  # a criterion whose feature could not be measured (e.g. the far arm is hidden)
@@ -222,32 +224,32 @@ EXERCISE_CRITERIA: dict[str, tuple[Criterion, ...]] = {
     "one_arm_row": (
         STANDING,
         LEGS_STRAIGHT,
-        Criterion("torso_elev", -25, -15, 20, 35, 2, "torso near parallel to the floor"),
+        Criterion("torso_elev", -25, -15, 20, 35, 4, "torso near parallel to the floor"),
         STEADY_TORSO,
         Criterion("flex_amp", 30, 50, INF, INF, 3, "elbow bending (rowing)"),
-        Criterion("forearm_top", -INF, -INF, 35, 55, 1, "forearm hanging down while pulling"),
+        Criterion("forearm_top", -INF, -INF, 35, 55, 3, "forearm hanging down while pulling"),
         Criterion("asymmetry", 0.3, 0.6, INF, INF, 1, "one arm moving, the other still"),
     ),
     "reverse_fly": (
         STANDING,
         LEGS_STRAIGHT,
         # too upright is a fault of the reverse fly (torso_angle), not another exercise
-        Criterion("torso_elev", 15, 30, 80, 88, 2, "torso hinged forward, about 45°"),
+        Criterion("torso_elev", 15, 30, 80, 88, 4, "torso hinged forward, about 45°"),
         STEADY_TORSO,
         Criterion("raise_amp", 25, 45, INF, INF, 3, "arms rising"),
         Criterion("flex_amp", -INF, -INF, 35, 60, 2, "elbow bend held constant (no rowing)"),
-        Criterion("forearm_top", 35, 55, INF, INF, 1, "forearms rising with the upper arms"),
+        Criterion("forearm_top", 35, 55, INF, INF, 2, "forearms rising with the upper arms"),
         Criterion("asymmetry", -INF, -INF, 0.35, 0.6, 1, "both arms moving together"),
     ),
     "bent_over_lateral_raise": (
         STANDING,
         LEGS_STRAIGHT,
-        Criterion("torso_elev", -25, -15, 20, 35, 2, "torso near parallel to the floor"),
+        Criterion("torso_elev", -25, -15, 20, 35, 4, "torso near parallel to the floor"),
         STEADY_TORSO,
         Criterion("raise_amp", 30, 50, INF, INF, 3, "arms rising"),
         Criterion("flex_med", -INF, -INF, 30, 50, 1, "elbows straight"),
-        Criterion("flex_amp", -INF, -INF, 30, 50, 2, "elbow bend held constant (no rowing)"),
-        Criterion("forearm_top", 45, 65, INF, INF, 1, "forearms rising with the upper arms"),
+        Criterion("flex_amp", -INF, -INF, 30, 50, 1, "elbow bend held constant (no rowing)"),
+        Criterion("forearm_top", 45, 65, INF, INF, 2, "forearms rising with the upper arms"),
         Criterion("asymmetry", -INF, -INF, 0.35, 0.6, 1, "both arms moving together"),
     ),
 }
@@ -314,12 +316,15 @@ def recognize_features(features: Features, exercises: Iterable[str] | None = Non
     s2 = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = round(s1 * min(1.0, (s1 - s2) / FULL_MARGIN), 3)
     fits = [c.says for c, m in scored[best][1] if m >= 0.8]
-    misses = [c.says for c, m in scored[best][1] if m < 0.5]
+    misses = [c.says for c, m in sorted(scored[best][1], key=lambda part: part[1]) if m < 0.5]
+    contradicted = [c.says for c, m in scored[best][1] if m < CONTRADICTED]
     seen = _describe(features)
-    if s1 >= MIN_SCORE and confidence >= MIN_CONFIDENCE:
+    if s1 >= MIN_SCORE and confidence >= MIN_CONFIDENCE and not contradicted:
         reason = f"{best}: {'; '.join(fits)} ({seen})"
         return Recognition(best, confidence, tuple(ranked), reason, features.seen_s, features)
-    if s1 < MIN_SCORE:
+    if contradicted and s1 >= MIN_SCORE:
+        why = f"{best} fits best ({s1:.2f}), but not {contradicted[0]}"
+    elif s1 < MIN_SCORE:
         why = f"no exercise fits well; best {best} {s1:.2f}" + (f", but not {misses[0]}" if misses else "")
     else:
         why = f"{best} {s1:.2f} and {ranked[1][0]} {s2:.2f} fit about equally"
