@@ -51,6 +51,28 @@ def figure_extent(pose: PoseFrame, clip: bool = True) -> tuple[float, float, flo
     return float(xy[:, 0].min()), float(xy[:, 0].max()), float(xy[:, 1].min()), float(xy[:, 1].max())
 
 
+class PoseSample:
+    """An even sample of a set's poses with a person, at most ``limit`` of them however long the set.
+
+    When full, every other pose is dropped and from then on only every other one is kept (the stride doubles).
+    """
+
+    def __init__(self, limit: int = 600) -> None:
+        self.limit, self.stride = limit, 1
+        self.poses: list[PoseFrame] = []
+        self._seen = 0
+
+    def add(self, pose: PoseFrame) -> None:
+        """Offer one pose (empty ones are ignored)."""
+        if pose.is_empty:
+            return
+        if self._seen % self.stride == 0:
+            self.poses.append(pose)
+            if len(self.poses) >= self.limit:
+                self.poses, self.stride = self.poses[::2], self.stride * 2
+        self._seen += 1
+
+
 def view_advice(rules: ExerciseRules, view: str | None) -> list[str]:
     """Advice when the detected view is not one the exercise is checked from."""
     if view is None or view in rules.views:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.camera_advice import advise, cut_edges, framing_advice, view_advice
+from formcheck.camera_advice import PoseSample, advise, cut_edges, framing_advice, view_advice
 from formcheck.pose import PoseFrame
 from formcheck.rules import load_all
 from tests.test_recognize import synthetic
@@ -99,3 +99,15 @@ def test_advise_lists_the_view_first_then_the_framing() -> None:
     poses = moved(synthetic("hip_raise", "side"), scale=0.25)
     advice = advise(RULES["hip_raise"], "front", poses)
     assert "turn sideways" in advice[0] and advice[-1].startswith("move closer")
+
+
+def test_the_pose_sample_stays_bounded_and_even_over_a_long_set() -> None:
+    first = synthetic("hip_raise", "side")[0]
+    sample = PoseSample(limit=100)
+    for i in range(10_000):
+        sample.add(PoseFrame(first.xyz, first.world_xyz, first.visibility, first.presence, i, first.image_size))
+        sample.add(PoseFrame.empty(i, first.image_size))  # nobody in view: not sampled
+    times = [p.timestamp_ms for p in sample.poses]
+    assert 50 <= len(times) < 100
+    assert times[0] == 0 and times[-1] >= 9_800, "the sample spans the whole set"
+    assert len(set(np.diff(times))) == 1, "evenly spaced"

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgres
 from rich.text import Text
 
 from formcheck.analysis import SetAnalyzer
-from formcheck.camera_advice import advise
+from formcheck.camera_advice import PoseSample, advise
 from formcheck.errors import InterruptedAnalysis, NoPersonError
 from formcheck.model import resolve_model
 from formcheck.pipeline import Analysis, run_analysis
@@ -66,14 +66,13 @@ def analyze_command(
                     bar.advance(task)
 
         recognizing = None if rules else RecognizingAnalyzer(load_all(rules_dir))  # no --exercise: recognise it
-        sampled: list[PoseFrame] = []  # every 3rd pose with a person, for the camera advice
+        sampled = PoseSample()  # for the camera advice; bounded, so memory does not grow with the video's length
         writer = annotated_writer(annotate, source.fps) if annotate else None
         try:
             draw = _annotator(writer) if writer else None
 
             def on_pose(frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
-                if not pose.is_empty and frame.index % 3 == 0:
-                    sampled.append(pose)
+                sampled.add(pose)
                 if draw:
                     draw(frame, pose, analyzer, events)
 
@@ -87,7 +86,7 @@ def analyze_command(
             writer.close()
     if recognizing is not None and recognizing.recognition is not None:
         analysis.recognition = recognizing.recognition.to_dict()
-    analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled)
+    analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled.poses)
     report = build_report(analysis)
     write_reports(reports, report, analysis)
     print_summary(console, report, reports)

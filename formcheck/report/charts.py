@@ -66,6 +66,7 @@ def chart_panels(analysis: Analysis, report: dict[str, Any]) -> list[Panel]:
 
 
 MAX_POINTS = 2000  # per line
+MAX_REP_LABELS = 40  # rep numbers along the top; a longer set numbers every 2nd, 3rd, ... rep
 
 
 def timeline_svg(analysis: Analysis, report: dict[str, Any]) -> str | None:
@@ -103,9 +104,10 @@ def clean_svg(svg: str) -> str:
 
 def _draw_panel(ax: Any, panel: Panel, times: np.ndarray, log: Any, sides: list[str], reps: list[dict],
                 enter: float) -> None:  # fmt: skip
-    for rep in reps:
-        faulty = panel.key in rep["faults"]
-        ax.axvspan(rep["start_s"], rep["end_s"], color=FAULT_SHADE if faulty else REP_SHADE, lw=0, zorder=0)
+    for faulty, shade in ((False, REP_SHADE), (True, FAULT_SHADE)):  # one collection each, however long the set
+        spans = [(r["start_s"], r["end_s"] - r["start_s"]) for r in reps if (panel.key in r["faults"]) == faulty]
+        if spans:
+            ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), color=shade, lw=0, zorder=0)
     step = max(1, math.ceil(len(times) / MAX_POINTS))  # a long set needs no more points than the chart has pixels
     for side in sides:
         values = log.column(panel.key, side, slice(None))
@@ -118,7 +120,7 @@ def _draw_panel(ax: Any, panel: Panel, times: np.ndarray, log: Any, sides: list[
         bottom, top = ax.get_ylim()
         top += 0.12 * (top - bottom)
         ax.set_ylim(bottom, top)
-        for rep in reps:
+        for rep in reps[:: max(1, math.ceil(len(reps) / MAX_REP_LABELS))]:  # numbers that do not overlap
             label = f"{rep['index']}" + (f" {rep['side'][0].upper()}" if rep.get("side") else "")
             ax.text((rep["start_s"] + rep["end_s"]) / 2, top, label, ha="center", va="top", fontsize=8, color="#3d5a80")
         return
