@@ -10,17 +10,22 @@ that ``analyze`` uses, read, never recomputed.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from formcheck.analysis import RepResult, SetAnalyzer
+from formcheck.camera_advice import framing_advice
 from formcheck.measures import SIDES, UNITS
+from formcheck.pose import PoseFrame
 from formcheck.rules import Cue, ExerciseRules
 from formcheck.view import VIEW_LABELS
 
 PERSIST_S = 0.5       # a candidate must last this long before it is shown
 MIN_SHOW_S = 2.0      # a shown message stays at least this long
 EVENT_S = 3.0         # advice about a finished rep stays a candidate this long
+FRAMING_WINDOW_S = 2.0  # framing advice looks at the poses of the last 2 s ...
+FRAMING_EVERY_S = 0.5   # ... again every half second
 LEVELS = {"tip": 0, "good": 1, "fault": 2}
 
 
@@ -234,21 +239,55 @@ def reps_text(analyzer: SetAnalyzer) -> str:
     return f"{analyzer.rep_count} rep" + ("" if analyzer.rep_count == 1 else "s")
 
 
+class FramingWatch:
+    """Camera framing advice from the last few seconds of poses (knees cut off, figure too small, ...)."""
+
+    def __init__(self, window_s: float = FRAMING_WINDOW_S, every_s: float = FRAMING_EVERY_S) -> None:
+        self.window_s, self.every_s = window_s, every_s
+        self.reset()
+
+    def reset(self) -> None:
+        """A new set."""
+        self._recent: deque[PoseFrame] = deque()
+        self._checked_at = -math.inf
+        self.advice: list[Advice] = []
+
+    def update(self, pose: PoseFrame) -> list[Advice]:
+        """Feed one pose; returns the current framing advice (re-checked every ``every_s`` seconds)."""
+        if self._recent and pose.t < self._recent[-1].t:
+            self.reset()
+        if not pose.is_empty:
+            self._recent.append(pose)
+        while self._recent and self._recent[0].t < pose.t - self.window_s:
+            self._recent.popleft()
+        if pose.t - self._checked_at >= self.every_s:
+            self._checked_at = pose.t
+            messages = framing_advice(list(self._recent))
+            self.advice = [Advice(f"_framing_{i}", m[0].upper() + m[1:], "tip", 1.5) for i, m in enumerate(messages)]
+        return self.advice
+
+
 class SetCoaching:
     """Follows one set's analysis frame by frame and decides what the display shows and the voice says."""
 
     def __init__(self, coach: Coach | None = None) -> None:
         self.coach = coach or Coach()
+        self.framing = FramingWatch()
         self.last_rep: RepResult | None = None
         self.spoken: list[str] = []   # new things to say since the last update (rep counts, new advice)
 
     def reset(self) -> None:
         """A new set."""
         self.coach.reset()
+        self.framing.reset()
         self.last_rep = None
 
-    def update(self, t_s: float, analyzer: SetAnalyzer, events: Sequence[object]) -> HudState:
-        """Feed one analysed frame (and the events its update returned); returns what to show."""
+    def update(self, t_s: float, analyzer: SetAnalyzer, events: Sequence[object],
+               pose: PoseFrame | None = None) -> HudState:  # fmt: skip
+        """Feed one analysed frame (and the events its update returned); returns what to show.
+
+        With ``pose``, camera framing advice (step back, raise the camera, ...) joins the candidates.
+        """
         previous = self.coach.current
         self.spoken = []
         for event in events:
@@ -256,7 +295,8 @@ class SetCoaching:
                 self.last_rep = event
                 self.coach.notify(t_s, rep_advice(analyzer.rules, event))
                 self.spoken.append(str(event.index))
-        advice = self.coach.update(t_s, live_advice(analyzer))
+        framing = self.framing.update(pose) if pose is not None else []
+        advice = self.coach.update(t_s, live_advice(analyzer) + framing)
         if advice is not None and advice.level != "tip" and (previous is None or previous.key != advice.key):
             self.spoken.append(advice.text)
         return self.state(analyzer, advice)

@@ -207,3 +207,22 @@ def test_summary_lines_name_reps_score_and_faults() -> None:
     lines = summary_lines(report)
     assert lines[0] == "Hip raise: 3 reps, score 65/100"
     assert lines[1:] == ["x hold_5 (3/3): Held 0.9 s."]
+
+
+def test_live_coaching_tells_the_user_to_fix_the_camera_when_the_knees_are_cut_off() -> None:
+    from tests.test_camera_advice import knees_low
+    from tests.test_recognize import synthetic
+
+    poses = synthetic("reverse_fly", "three_quarter")
+    framed, cut = poses[: 4 * FPS], knees_low(poses[: 4 * FPS], scale=1.0)
+    for sequence, expect_advice in ((framed, False), (cut, True)):
+        analyzer, coaching = SetAnalyzer(find_exercise("reverse_fly")), SetCoaching()
+        shown = set()
+        for pose in sequence:
+            state = coaching.update(pose.t, analyzer, analyzer.update(pose), pose)
+            if state.advice is not None:
+                shown.add(state.advice.text)
+        framing = [text for text in shown if "so the knees" in text]
+        assert bool(framing) == expect_advice, shown
+        if expect_advice:
+            assert framing[0].startswith(("Lower the camera", "Step back"))

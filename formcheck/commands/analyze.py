@@ -117,7 +117,7 @@ def _annotator(writer: AnnotatedVideoWriter) -> Callable[[Frame, PoseFrame, SetA
         if isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None:  # still recognising
             writer.write(SkeletonAnnotator().annotate(frame.image.copy(), pose))
             return
-        state = coaching.update(pose.t, analyzer, events)
+        state = coaching.update(pose.t, analyzer, events, pose)
         writer.write(overlay.annotate(frame.image.copy(), pose, state))
 
     return on_pose

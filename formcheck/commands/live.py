@@ -17,6 +17,7 @@ import numpy as np
 from rich.console import Console
 
 from formcheck.analysis import SetAnalyzer
+from formcheck.camera_advice import PoseSample, advise
 from formcheck.coach import Advice, HudState, SetCoaching, summary_lines
 from formcheck.commands.analyze import print_summary
 from formcheck.errors import EXIT_INTERRUPTED, BadInputError, FormcheckError
@@ -105,6 +106,7 @@ class LiveSession:
         self._status: tuple[str, float] | None = None
         self._last: tuple[np.ndarray, PoseFrame] | None = None
         self._size = (0, 0)
+        self.sample = PoseSample()  # the set's poses for the camera advice in its report
 
     # -- sets ----------------------------------------------------------------------------------------
     def run(self) -> SetOutcome:
@@ -129,12 +131,14 @@ class LiveSession:
         self.feed = LiveFeed(self.grabber)
         self.coaching.reset()
         self._offset_ms = None
+        self.sample = PoseSample()
         recognizing = RecognizingAnalyzer(self.catalogue) if rules is None else None
         analysis = run_analysis(self.feed, self._pose, rules, on_pose=self._on_pose, analyzer=recognizing)
         if recognizing is not None and recognizing.recognition is not None:
             analysis.recognition = recognizing.recognition.to_dict()
             self.rules = analysis.rules
             self.console.print(f"recognised: {analysis.rules.name}")
+        analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, self.sample.poses)
         reason = self.feed.reason or "ended"
         if not analysis.complete:
             reason = "interrupted"
@@ -153,11 +157,12 @@ class LiveSession:
     # -- every analysed frame ------------------------------------------------------------------------
     def _on_pose(self, frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
         self.stats.analysed += 1
+        self.sample.add(pose)
         self._size = (frame.image.shape[1], frame.image.shape[0])
         if isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None:
             state = RECOGNISING
         else:
-            state = self.coaching.update(pose.t, analyzer, events)
+            state = self.coaching.update(pose.t, analyzer, events, pose)
         if self.speak is not None:
             for text in self.coaching.spoken:
                 self.speak(text)
