@@ -9,6 +9,7 @@ from statistics import median
 from formcheck.rules import RepDefinition
 
 HOLD_BAND = 0.10     # the top is held while the signal stays within 10% of the rep's range of its peak
+HOLD_TOP_QUANTILE = 0.9  # that peak: the rep's 90th percentile, so a brief spike does not hide a steady hold
 RETURN_FRACTION = 0.3  # a rep ends when the signal is back within 30% of its range from where it started
 MAX_GAP_S = 1.5      # a rep interrupted by a longer gap in tracking is abandoned
 
@@ -150,7 +151,10 @@ class RepCounter:
         self._trace.append((t_s, s))
 
     def _hold_floor(self) -> float:
-        return self._peak - HOLD_BAND * max(self._peak - self._base, 1e-6)
+        # The top the person held, not a single-frame spike (e.g. a landmark jumping as the hands release).
+        values = sorted(s for _, s in self._trace)
+        top = values[int(HOLD_TOP_QUANTILE * (len(values) - 1))]
+        return top - HOLD_BAND * max(top - self._base, 1e-6)
 
     def _longest_hold(self) -> float:
         """Longest time the signal stayed near its peak during this rep."""
