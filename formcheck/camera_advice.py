@@ -17,6 +17,7 @@ from formcheck.view import VIEW_LABELS
 EDGE = 0.01            # a joint this close to (or past) the image border is cut off
 CUT_FRACTION = 0.3     # advise when a joint group is cut off in at least this share of the frames
 ROOM = 0.15            # free space on the other side of the picture that a tilt of the camera could use
+HIDDEN_ARM_S = 10.0    # a one-arm set seen this long without a counted rep: the working arm is likely hidden
 SMALL_FIGURE = 0.35    # the body's larger extent, as a fraction of the picture, below which to move closer
 BODY = [lm for lm in Landmark if lm >= Landmark.LEFT_SHOULDER and lm not in
         (Landmark.LEFT_PINKY, Landmark.RIGHT_PINKY, Landmark.LEFT_INDEX, Landmark.RIGHT_INDEX,
@@ -119,6 +120,20 @@ def framing_advice(poses: Sequence[PoseFrame]) -> list[str]:
     return advice
 
 
-def advise(rules: ExerciseRules, view: str | None, poses: Sequence[PoseFrame]) -> list[str]:
-    """Short camera messages for the start of a set (or a report): view first, then framing."""
-    return view_advice(rules, view) + framing_advice(poses)
+def working_arm_advice(rules: ExerciseRules, view: str | None, rep_count: int, seen_s: float) -> list[str]:
+    """Advice when a one-arm exercise counts nothing in a side-on view: the working arm is probably behind the body."""
+    if rules.sides != "alternating" or view not in ("side", "three_quarter") or rep_count or seen_s < HIDDEN_ARM_S:
+        return []
+    return ["turn so the working arm faces the camera: the arm on the far side is hidden behind the body"]
+
+
+def advise(rules: ExerciseRules, view: str | None, poses: Sequence[PoseFrame],
+           rep_count: int | None = None) -> list[str]:  # fmt: skip
+    """Short camera messages for the start of a set (or a report): view first, then framing.
+
+    With ``rep_count`` (a finished set), a one-arm exercise that counted nothing also gets the working-arm advice.
+    """
+    seen = [p for p in poses if not p.is_empty]
+    seen_s = seen[-1].t - seen[0].t if seen else 0.0
+    hidden = working_arm_advice(rules, view, rep_count, seen_s) if rep_count is not None else []
+    return view_advice(rules, view) + hidden + framing_advice(poses)

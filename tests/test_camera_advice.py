@@ -111,3 +111,13 @@ def test_the_pose_sample_stays_bounded_and_even_over_a_long_set() -> None:
     assert 50 <= len(times) < 100
     assert times[0] == 0 and times[-1] >= 9_800, "the sample spans the whole set"
     assert len(set(np.diff(times))) == 1, "evenly spaced"
+
+
+def test_a_one_arm_set_that_counts_nothing_side_on_asks_to_turn_the_working_arm_to_the_camera() -> None:
+    poses = synthetic("one_arm_row", "three_quarter")  # longer than 10 s
+    assert poses[-1].t - poses[0].t > 10
+    rules = RULES["one_arm_row"]
+    assert any("working arm faces the camera" in a for a in advise(rules, "three_quarter", poses, rep_count=0))
+    assert not any("working arm" in a for a in advise(rules, "three_quarter", poses, rep_count=4))
+    assert not any("working arm" in a for a in advise(RULES["reverse_fly"], "side", poses, rep_count=0))
+    assert not any("working arm" in a for a in advise(rules, "three_quarter", poses[:60], rep_count=0)), "too soon"

@@ -86,7 +86,8 @@ def analyze_command(
             writer.close()
     if recognizing is not None and recognizing.recognition is not None:
         analysis.recognition = recognizing.recognition.to_dict()
-    analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled.poses)
+    analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled.poses,
+                                    analysis.analyzer.rep_count)
     report = build_report(analysis)
     write_reports(reports, report, analysis)
     print_summary(console, report, reports)

@@ -138,7 +138,8 @@ class LiveSession:
             analysis.recognition = recognizing.recognition.to_dict()
             self.rules = analysis.rules
             self.console.print(f"recognised: {analysis.rules.name}")
-        analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, self.sample.poses)
+        analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, self.sample.poses,
+                                        analysis.analyzer.rep_count)
         reason = self.feed.reason or "ended"
         if not analysis.complete:
             reason = "interrupted"
