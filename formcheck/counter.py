@@ -85,6 +85,9 @@ class RepCounter:
                 self._up = False   # tracking lost mid-rep: abandon it
                 self._smoothed = None
             return None
+        if not self._up and self._last_t is not None and t_s - self._last_t > MAX_GAP_S:
+            # back in view after a while (e.g. the other side's set): time from here, not from the last rest seen
+            self._rest_since, self._smoothed = t_s, None
         self._smooth(t_s, value)
         s = self._smoothed
         assert s is not None

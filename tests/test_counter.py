@@ -98,3 +98,23 @@ def test_arms_that_never_fully_straighten_still_count() -> None:
     keys = [(t, v + 22.0 if v < 20 else v) for t, v in reps(5)]  # rests at 32 with exit at 25
     counter, events = run(keys)
     assert counter.count == 5 and all(e.counted for e in events)
+
+
+def test_a_rep_starts_where_the_arm_came_back_into_view_not_at_the_last_rest_seen() -> None:
+    """The far arm is hidden for 4 s (e.g. during the other side's set), then seen already rising."""
+    counter, events = RepCounter(DEFINITION), []
+    for t in np.arange(0.0, 9.0, 1 / 30):
+        value = 10.0 if t < 2.0 else np.nan if t < 6.0 else float(np.interp(t, [6.0, 6.8, 7.3, 8.3], [30, 90, 90, 10]))
+        event = counter.update(float(t), value)
+        if event:
+            events.append(event)
+    assert counter.count == 1
+    assert 5.9 <= events[0].start_s <= 6.1
+
+
+def test_a_one_frame_spike_does_not_hide_a_steady_hold() -> None:
+    keys = [(0.0, 10.0), (0.7, 10.0), (1.7, 80.0), (3.7, 80.0), (3.72, 120.0), (3.85, 120.0), (3.87, 80.0),
+            (4.8, 10.0), (5.5, 10.0)]  # a landmark jumps for 0.15 s as the hands release
+    _, events = run(keys)
+    assert len(events) == 1
+    assert 1.8 <= events[0].hold_s <= 2.3
