@@ -117,4 +117,4 @@ def test_a_one_frame_spike_does_not_hide_a_steady_hold() -> None:
             (4.8, 10.0), (5.5, 10.0)]  # a landmark jumps for 0.15 s as the hands release
     _, events = run(keys)
     assert len(events) == 1
-    assert 1.8 <= events[0].hold_s <= 2.3
+    assert 1.8 <= events[0].hold_s <= 2.5  # the 2 s plateau, the spike and the edges of the 10% band
