@@ -186,6 +186,7 @@ class Criterion:
     zero_hi: float
     weight: float
     says: str  # what it checks, for the reason text
+    decisive: bool = True  # a clear mismatch rules the exercise out (not for what can also be a form fault)
 
     def membership(self, features: Features) -> float:
         value = features.value(self.feature)
@@ -203,7 +204,8 @@ class Criterion:
 STANDING = Criterion("ankle_drop", 0.5, 0.8, INF, INF, 2, "standing or kneeling (feet well below the hips)")
 ON_FLOOR = Criterion("ankle_drop", -0.6, -0.3, 0.6, 0.9, 2, "feet about level with the hips")
 LEGS_STRAIGHT = Criterion("knee_angle", 110, 140, INF, INF, 1, "the standing leg nearly straight")
-STEADY_TORSO = Criterion("torso_range", -INF, -INF, 20, 35, 1, "torso held at a steady angle")
+STEADY_TORSO = Criterion("torso_range", -INF, -INF, 20, 35, 1, "torso held at a steady angle",
+                         decisive=False)  # a torso that rises on some reps is a form fault, not another exercise
 
 EXERCISE_CRITERIA: dict[str, tuple[Criterion, ...]] = {
     "hip_raise": (
@@ -317,7 +319,7 @@ def recognize_features(features: Features, exercises: Iterable[str] | None = Non
     confidence = round(s1 * min(1.0, (s1 - s2) / FULL_MARGIN), 3)
     fits = [c.says for c, m in scored[best][1] if m >= 0.8]
     misses = [c.says for c, m in sorted(scored[best][1], key=lambda part: part[1]) if m < 0.5]
-    contradicted = [c.says for c, m in scored[best][1] if m < CONTRADICTED]
+    contradicted = [c.says for c, m in scored[best][1] if m < CONTRADICTED and c.decisive]
     seen = _describe(features)
     if s1 >= MIN_SCORE and confidence >= MIN_CONFIDENCE and not contradicted:
         reason = f"{best}: {'; '.join(fits)} ({seen})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -161,6 +162,13 @@ def test_the_torso_angle_tells_the_reverse_fly_from_the_lateral_raise() -> None:
     arms = dict(raise_amp=80.0, flex_amp=10.0, flex_med=15.0, forearm_top=80.0, path=1.0)
     assert recognize_features(features(45.0, **arms)).exercise == "reverse_fly"
     assert recognize_features(features(5.0, **arms)).exercise == "bent_over_lateral_raise"
+
+
+def test_a_torso_that_rises_on_one_rep_is_a_form_fault_not_another_exercise() -> None:
+    arms = dict(raise_amp=80.0, flex_amp=10.0, flex_med=15.0, forearm_top=80.0, path=1.0)
+    drifting = replace(features(5.0, **arms), torso_range=42.0)  # parallel, but one rep at 42 degrees
+    result = recognize_features(drifting)
+    assert result.exercise == "bent_over_lateral_raise", result.reason
 
 
 def test_standing_upright_fits_no_exercise() -> None:
