@@ -33,7 +33,7 @@ def bare(video: str) -> dict[str, Any]:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from formcheck.model import resolve_model
+    from formcheck.perception.model import resolve_model
 
     start, cpu = time.perf_counter(), time.process_time()
     options = vision.PoseLandmarkerOptions(
@@ -68,7 +68,7 @@ def bare(video: str) -> dict[str, Any]:
 
 def _subsample_estimator(stride: int) -> None:
     """Make PoseEstimator run MediaPipe on every ``stride``-th frame only, repeating that pose in between."""
-    from formcheck import estimator
+    from formcheck.perception import estimator
 
     real_detect = estimator.PoseEstimator.detect
 
@@ -90,7 +90,7 @@ def analyze(video: str, exercise: str, reports: list[str], annotate: str | None 
     import importlib
 
     import formcheck.commands.analyze
-    import formcheck.estimator  # noqa: F401 - both imported before the clock starts, as the CLI has them by then
+    import formcheck.perception.estimator  # noqa: F401 - both imported before the clock starts, as the CLI has them by then
     from formcheck.cli import app
 
     with contextlib.suppress(ImportError):  # what typer imports to parse arguments (pydantic): CLI start-up
@@ -140,7 +140,7 @@ def _write_profile(profiler: Any, path: Path) -> None:
 def startup(video: str, exercise: str) -> dict[str, Any]:
     """Run the CLI until the first frame's pose exists; report when imports, model and first pose were done."""
     stamps: dict[str, float] = {"process_started": STARTED_AT}
-    from formcheck import estimator
+    from formcheck.perception import estimator
 
     stamps["mediapipe_imported"] = time.time()
     real_init, real_detect = estimator.PoseEstimator.__init__, estimator.PoseEstimator.detect

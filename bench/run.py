@@ -171,7 +171,7 @@ def measure_overhead(clip: media.Clip, video: Path, work: Path, rounds: int, con
 def measure_lite(clip: media.Clip, video: Path, work: Path) -> Row:
     """Throughput with the lite model, or why it cannot be had."""
     from formcheck.errors import FormcheckError
-    from formcheck.model import resolve_model
+    from formcheck.perception.model import resolve_model
 
     try:
         resolve_model("lite")
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     console = Console() if sys.stdout.isatty() else Console(width=160)
     started = time.perf_counter()
-    from formcheck.rules import load_all
+    from formcheck.rules.loader import load_all
 
     clip = media.pick_source(list(load_all()))
     console.log(f"source clip: {clip.path} ({clip.exercise})")

@@ -68,7 +68,7 @@ def live(
 @app.command()
 def exercises(rules: RulesOpt = None) -> None:
     """List the exercises and their cues."""
-    from formcheck.rules import load_all
+    from formcheck.rules.loader import load_all
 
     out = Console()
     for ex in load_all(rules).values():
@@ -84,7 +84,7 @@ def exercises(rules: RulesOpt = None) -> None:
 @app.command()
 def model(model: ModelOpt = None) -> None:
     """Show which pose model is used and where it comes from; download or build it if needed."""
-    from formcheck.model import resolve_model
+    from formcheck.perception.model import resolve_model
 
     resolved = resolve_model(model)
     Console().print(f"model: {resolved.path}\nvariant: {resolved.variant or 'custom'}\nsource: {resolved.source}")

@@ -15,8 +15,8 @@ REALWORLD = SHARED / "realworld"
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    """The default pose model, downloaded or built (offline fallback) and cached by formcheck.model."""
-    from formcheck.model import resolve_model
+    """The default pose model, downloaded or built (offline fallback) and cached by formcheck.perception.model."""
+    from formcheck.perception.model import resolve_model
 
     return resolve_model().path
 
@@ -24,8 +24,8 @@ def model_path() -> Path:
 @pytest.fixture(scope="session")
 def poses_of(model_path: Path):
     """``poses_of(video)`` -> the PoseFrames of every frame, computed once per test session per video."""
-    from formcheck.estimator import PoseEstimator
-    from formcheck.video.source import open_source
+    from formcheck.io.source import open_source
+    from formcheck.perception.estimator import PoseEstimator
 
     cache: dict[Path, list] = {}
 
@@ -71,9 +71,9 @@ class AnalysedSamples(Mapping):
 
     def __getitem__(self, name: str):
         if name not in self._done:
-            from formcheck.pipeline import run_analysis
-            from formcheck.rules import find_exercise
-            from formcheck.video.source import open_source
+            from formcheck.io.source import open_source
+            from formcheck.rules.loader import find_exercise
+            from formcheck.session import run_analysis
 
             video, exercise = self.clips[name]
             poses = iter(self._poses_of(video))  # MediaPipe PoseEstimator, once per video per session

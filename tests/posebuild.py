@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.landmarks import NUM_LANDMARKS, Landmark
-from formcheck.pose import PoseFrame
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 
 
 def make_pose(

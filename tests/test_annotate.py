@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.coach import HudState
-from formcheck.video.hud import SKELETON_COLOR, HudAnnotator
-from formcheck.video.writer import AnnotatedVideoWriter
+from formcheck.analysis.coach import HudState
+from formcheck.draw.hud import SKELETON_COLOR, HudAnnotator
+from formcheck.io.writer import AnnotatedVideoWriter
 from tests.conftest import REALWORLD
 
 CLIP = REALWORLD / "hip_raise_a.mp4"    # 3 s, 640x480, one bridge
@@ -53,7 +53,7 @@ def test_writer_leaves_nothing_when_the_analysis_fails(tmp_path: Path) -> None:
 
 
 def test_hud_draws_count_cue_and_countdown_where_it_says() -> None:
-    from formcheck.coach import Advice
+    from formcheck.analysis.coach import Advice
 
     scene = np.zeros((480, 640, 3), np.uint8)
     advice = Advice("hip_line", "Hips sagged", "fault")

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from formcheck.errors import EXIT_BAD_INPUT, EXIT_NO_PERSON, EXIT_OK
-from formcheck.video.source import VideoFileSource
+from formcheck.io.source import VideoFileSource
 from tests.media import (
     H264,
     assert_clean_error,

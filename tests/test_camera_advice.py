@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.camera_advice import PoseSample, advise, cut_edges, framing_advice, view_advice
-from formcheck.pose import PoseFrame
-from formcheck.rules import load_all
+from formcheck.analysis.camera_advice import PoseSample, advise, cut_edges, framing_advice, view_advice
+from formcheck.pose.frame import PoseFrame
+from formcheck.rules.loader import load_all
 from tests.test_recognize import synthetic
 
 RULES = load_all()

@@ -7,8 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from formcheck.analysis import RepResult, SetAnalyzer
-from formcheck.coach import (
+from formcheck.analysis.coach import (
     Advice,
     Coach,
     SetCoaching,
@@ -19,9 +18,10 @@ from formcheck.coach import (
     reps_text,
     summary_lines,
 )
-from formcheck.counter import RepCounter
-from formcheck.evaluate import CueVerdict
-from formcheck.rules import find_exercise
+from formcheck.analysis.counter import RepCounter
+from formcheck.analysis.judge import CueVerdict
+from formcheck.analysis.set_analyzer import RepResult, SetAnalyzer
+from formcheck.rules.loader import find_exercise
 
 FPS = 30
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.landmarks import Landmark
-from formcheck.synth.truth import load_truth
+from formcheck.pose.landmarks import Landmark
 from tests.conftest import REPO
+from tools.synth.truth import load_truth
 
 GOLDEN = Path(__file__).parent / "golden" / "seated_row_good_frame45.json"
 TOLERANCE = 0.03  # normalized image coordinates

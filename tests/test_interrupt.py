@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.atomic import atomic_path, write_text_atomic
 from formcheck.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK
+from formcheck.io.atomic import atomic_path, write_text_atomic
 from tests.media import H264, assert_clean_error, ffmpeg, one_line, popen_formcheck, real_clip, run_formcheck
 
 POLL_S = 0.05

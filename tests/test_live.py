@@ -11,14 +11,14 @@ import pytest
 from rich.console import Console
 
 from formcheck.commands.live import LiveSession, per_exercise_path
+from formcheck.draw.hud import SKELETON_COLOR
 from formcheck.errors import BadInputError
-from formcheck.pipeline import run_analysis
-from formcheck.rules import find_exercise, load_all
-from formcheck.speech import Speaker
-from formcheck.video.hud import SKELETON_COLOR
-from formcheck.video.realtime import LatestFrameGrabber, LiveFeed
-from formcheck.video.source import Frame, FrameSource
-from formcheck.video.window import PreviewWindow
+from formcheck.io.realtime import LatestFrameGrabber, LiveFeed
+from formcheck.io.source import Frame, FrameSource
+from formcheck.io.speech import Speaker
+from formcheck.io.window import PreviewWindow
+from formcheck.rules.loader import find_exercise, load_all
+from formcheck.session import run_analysis
 from tests.test_coach import _lying_pose
 
 FPS = 30.0
@@ -210,7 +210,7 @@ def test_camera_frames_are_mirrored_and_so_is_the_skeleton(tmp_path: Path) -> No
     live.run()
     shown = window.last
     pose = _lying_pose(0, 2.0)
-    from formcheck.landmarks import Landmark
+    from formcheck.pose.landmarks import Landmark
 
     x, y = pose.pixels(Landmark.RIGHT_KNEE)
     mirrored = (round(1000 - x) * 720 // 1000, round(y) * 720 // 1000)   # shown at 720 px, flipped

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.video.hud import COUNTDOWN, SKELETON_COLOR, HudAnnotator
+from formcheck.draw.hud import COUNTDOWN, SKELETON_COLOR, HudAnnotator
 from tests.conftest import REALWORLD, sample_clips
 
 pytestmark = pytest.mark.slow
@@ -196,7 +196,7 @@ def test_ctrl_c_leaves_the_report(display: str, tmp_path: Path) -> None:
 def test_every_sample_fed_as_a_camera_counts_like_analyze(display: str, sample_name: str, tmp_path: Path) -> None:
     """Played in real time as a camera, each sample gives the rep count `analyze` gives (its truth, which
     tests/test_samples.py checks `analyze` against)."""
-    from formcheck.synth.truth import load_truth, truth_path
+    from tools.synth.truth import load_truth, truth_path
 
     video, exercise = sample_clips()[sample_name]
     truth_file = truth_path(video)

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.analysis import SetAnalyzer
-from formcheck.landmarks import NUM_LANDMARKS, Landmark
-from formcheck.pose import PoseFrame
-from formcheck.rules import find_exercise
-from formcheck.video.source import VideoFileSource
+from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.io.source import VideoFileSource
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.rules.loader import find_exercise
 from tests.media import ffmpeg, rss_bytes
 
 FPS = 30

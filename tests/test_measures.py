@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.geometry import elevation, joint_angle, signed_distance_to_line
-from formcheck.measures import MEASURES, Body, get_measure
+from formcheck.pose.geometry import elevation, joint_angle, signed_distance_to_line
+from formcheck.pose.measures import MEASURES, Body, get_measure
 from tests.posebuild import make_pose
 
 
@@ -119,7 +119,7 @@ def test_head_drop_positive_when_head_hangs() -> None:
 
 
 def test_every_measure_is_nan_on_an_empty_pose() -> None:
-    from formcheck.pose import PoseFrame
+    from formcheck.pose.frame import PoseFrame
 
     body = Body(PoseFrame.empty(0, (640, 480)), "world")
     for name, measure in MEASURES.items():

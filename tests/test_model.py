@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.errors import ModelError
-from formcheck.model import BUNDLE_MEMBERS, is_valid_bundle, resolve_model
+from formcheck.perception.model import BUNDLE_MEMBERS, is_valid_bundle, resolve_model
 
 
 def test_explicit_model_path_is_used(model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,7 +53,7 @@ def test_offline_fallback_builds_a_working_bundle(tmp_path: Path, monkeypatch: p
 def test_built_bundle_runs_in_mediapipe(model_path: Path) -> None:
     import numpy as np
 
-    from formcheck.estimator import PoseEstimator
+    from formcheck.perception.estimator import PoseEstimator
 
     with PoseEstimator(model_path) as estimator:
         pose = estimator.detect(np.zeros((240, 320, 3), dtype=np.uint8), 0)

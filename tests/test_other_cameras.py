@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.pipeline import run_analysis
+from formcheck.io.source import open_source
 from formcheck.report.build import build_report
-from formcheck.rules import find_exercise
-from formcheck.synth.config import SynthConfig
-from formcheck.synth.video import render
-from formcheck.video.source import open_source
+from formcheck.rules.loader import find_exercise
+from formcheck.session import run_analysis
 from tests.truthcheck import assert_report_matches_truth
+from tools.synth.config import SynthConfig
+from tools.synth.video import render
 
 CASES = {
     "reverse_fly_side_960x540_25fps": SynthConfig(

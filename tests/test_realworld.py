@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from formcheck.analysis import SetAnalyzer
-from formcheck.rules import find_exercise
+from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.rules.loader import find_exercise
 from tests.conftest import REALWORLD
 
 LABELS = REALWORLD / "labels.csv"

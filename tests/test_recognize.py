@@ -10,11 +10,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from formcheck.analysis import SetAnalyzer
-from formcheck.errors import EXIT_BAD_INPUT, NoPersonError
-from formcheck.landmarks import NUM_LANDMARKS, Landmark
-from formcheck.pose import PoseFrame
-from formcheck.recognize import (
+from formcheck.analysis.recognize import (
     CLEAR_AFTER_S,
     EXERCISE_CRITERIA,
     MAX_WAIT_S,
@@ -25,7 +21,11 @@ from formcheck.recognize import (
     recognize,
     recognize_features,
 )
-from formcheck.rules import load_all
+from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.errors import EXIT_BAD_INPUT, NoPersonError
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.rules.loader import load_all
 from tests.conftest import REALWORLD, sample_clips
 from tests.media import assert_clean_error, real_clip, run_formcheck
 
@@ -43,8 +43,8 @@ FAR_LIMB = ("elbow", "wrist", "pinky", "index", "thumb", "knee", "ankle", "heel"
 def synthetic(exercise: str, view: str, reps: int = 4, camera_side: str = "right",
               faults: tuple[str, ...] = ()) -> tuple[PoseFrame, ...]:  # fmt: skip
     """PoseFrames of a synthetic set; in side views the far-side limbs are hidden (low visibility), as in MediaPipe."""
-    from formcheck.synth.config import SynthConfig
-    from formcheck.synth.video import plan
+    from tools.synth.config import SynthConfig
+    from tools.synth.video import plan
 
     cfg = SynthConfig(exercise=exercise, reps=reps, view=view, camera_side=camera_side, faults=(faults,) * reps)
     shot = plan(cfg)
@@ -52,7 +52,7 @@ def synthetic(exercise: str, view: str, reps: int = 4, camera_side: str = "right
 
 
 def _project(shot, i: int, hide_far_side: bool) -> PoseFrame:
-    from formcheck.synth.body import TRUTH_JOINT_NAMES
+    from tools.synth.body import TRUTH_JOINT_NAMES
 
     cam = shot.camera
     names = list(TRUTH_JOINT_NAMES)

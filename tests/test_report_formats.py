@@ -14,16 +14,16 @@ import numpy as np
 import pytest
 from markupsafe import escape
 
-from formcheck.analysis import RepResult, SetAnalyzer
-from formcheck.evaluate import CueVerdict
-from formcheck.pipeline import Analysis, SourceInfo
+from formcheck.analysis.judge import CueVerdict
+from formcheck.analysis.set_analyzer import RepResult, SetAnalyzer
+from formcheck.io.images import encode_jpeg
 from formcheck.report.build import build_report
 from formcheck.report.charts import chart_panels, chart_sides, timeline_svg
 from formcheck.report.csv_report import REP_COLUMNS, csv_rows
 from formcheck.report.html_report import render_html
 from formcheck.report.writers import write_reports
-from formcheck.rules import find_exercise
-from formcheck.video.images import encode_jpeg
+from formcheck.rules.loader import find_exercise
+from formcheck.session import Analysis, SourceInfo
 from tests.posebuild import make_pose
 
 SCHEMA = json.loads(files("formcheck.report").joinpath("schema.json").read_text(encoding="utf-8"))

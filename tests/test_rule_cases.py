@@ -19,10 +19,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from formcheck.analysis import SetAnalyzer
-from formcheck.pipeline import Analysis, SourceInfo
+from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.report.build import build_report
-from formcheck.rules import find_exercise
+from formcheck.rules.loader import find_exercise
+from formcheck.session import Analysis, SourceInfo
 
 CASES = sorted((Path(__file__).parent / "rule_cases").glob("*.toml"))
 

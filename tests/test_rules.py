@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.errors import BadInputError, RuleFileError
-from formcheck.rules import RULES_DIR, find_exercise, load_all, load_rules
+from formcheck.rules.loader import RULES_DIR, find_exercise, load_all, load_rules
 
 CUE_IDS = {
     "reverse_fly": {"torso_angle", "knees_soft", "elbows_soft", "raise_height", "wrists_below_elbows",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from formcheck.report.build import build_report
-from formcheck.synth.truth import load_truth, truth_path
 from tests.conftest import SAMPLES
 from tests.truthcheck import assert_report_matches_truth
+from tools.synth.truth import load_truth, truth_path
 
 
 def _truth(sample_name: str) -> dict:

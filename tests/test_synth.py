@@ -9,13 +9,13 @@ from pathlib import Path
 import cv2
 import pytest
 
-from formcheck.landmarks import Landmark
-from formcheck.synth.check import CheckResult, evaluate_video
-from formcheck.synth.config import SynthConfig
-from formcheck.synth.exercises import get_exercise
-from formcheck.synth.samples import SAMPLES
-from formcheck.synth.truth import load_truth
-from formcheck.synth.video import render
+from formcheck.pose.landmarks import Landmark
+from tools.synth.check import CheckResult, evaluate_video
+from tools.synth.config import SynthConfig
+from tools.synth.exercises import get_exercise
+from tools.synth.samples import SAMPLES
+from tools.synth.truth import load_truth
+from tools.synth.video import render
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_videos"
 MIN_DETECTION = 0.95
@@ -104,7 +104,7 @@ def test_samples_fit_the_size_budget() -> None:
 @pytest.fixture(scope="module")
 def model_path() -> Path:
     from formcheck.errors import ModelError
-    from formcheck.model import resolve_model
+    from formcheck.perception.model import resolve_model
 
     try:
         return resolve_model().path
@@ -136,7 +136,7 @@ def test_mediapipe_sees_the_truth(name: str, detections: dict[str, CheckResult])
 
 
 def test_preview_config_is_a_prefix_of_the_sample() -> None:
-    from formcheck.synth.samples import preview
+    from tools.synth.samples import preview
 
     cfg = preview("one_arm_row_faults", 2)
     assert cfg.reps == 2 and len(cfg.faults) == 2

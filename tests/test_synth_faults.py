@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.synth.body import Skeleton
-from formcheck.synth.config import SynthConfig
-from formcheck.synth.exercises import EXERCISES
-from formcheck.synth.geometry import angle_deg
-from formcheck.synth.timeline import Motion, build_timeline
+from tools.synth.body import Skeleton
+from tools.synth.config import SynthConfig
+from tools.synth.exercises import EXERCISES
+from tools.synth.geometry import angle_deg
+from tools.synth.timeline import Motion, build_timeline
 
 
 def _mid(sk: Skeleton, joint: str) -> np.ndarray:

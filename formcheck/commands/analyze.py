@@ -9,19 +9,19 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from formcheck.analysis import SetAnalyzer
-from formcheck.camera_advice import PoseSample, advise
+from formcheck.analysis.camera_advice import PoseSample, advise
+from formcheck.analysis.recognize import RecognizingAnalyzer
+from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.draw.skeleton import SkeletonAnnotator
 from formcheck.errors import InterruptedAnalysis, NoPersonError
-from formcheck.model import resolve_model
-from formcheck.pipeline import Analysis, run_analysis
-from formcheck.pose import PoseFrame
-from formcheck.recognize import RecognizingAnalyzer
+from formcheck.io.source import Frame, open_source
+from formcheck.io.writer import AnnotatedVideoWriter
+from formcheck.perception.model import resolve_model
+from formcheck.pose.frame import PoseFrame
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, check_writable, write_reports
-from formcheck.rules import find_exercise, load_all
-from formcheck.video.draw import SkeletonAnnotator
-from formcheck.video.source import Frame, open_source
-from formcheck.video.writer import AnnotatedVideoWriter
+from formcheck.rules.loader import find_exercise, load_all
+from formcheck.session import Analysis, run_analysis
 
 
 class FpsColumn(ProgressColumn):
@@ -50,7 +50,7 @@ def analyze_command(
     rules = find_exercise(exercise, rules_dir) if exercise else None
     source = open_source(video)
     resolved = resolve_model(model)
-    from formcheck.estimator import PoseEstimator
+    from formcheck.perception.estimator import PoseEstimator
 
     with PoseEstimator(resolved.path) as estimator:
 
@@ -109,8 +109,8 @@ def annotated_writer(path: Path, fps: float) -> AnnotatedVideoWriter:
 
 def _annotator(writer: AnnotatedVideoWriter) -> Callable[[Frame, PoseFrame, SetAnalyzer, list], None]:
     """An ``on_pose`` callback drawing skeleton, count and cues on each frame, as `live` shows them."""
-    from formcheck.coach import SetCoaching
-    from formcheck.video.hud import OverlayAnnotator
+    from formcheck.analysis.coach import SetCoaching
+    from formcheck.draw.hud import OverlayAnnotator
 
     coaching, overlay = SetCoaching(), OverlayAnnotator()
 

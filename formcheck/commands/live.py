@@ -16,21 +16,21 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from formcheck.analysis import SetAnalyzer
-from formcheck.camera_advice import PoseSample, advise
-from formcheck.coach import Advice, HudState, SetCoaching, summary_lines
+from formcheck.analysis.camera_advice import PoseSample, advise
+from formcheck.analysis.coach import Advice, HudState, SetCoaching, summary_lines
+from formcheck.analysis.recognize import RecognizingAnalyzer
+from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.commands.analyze import print_summary
+from formcheck.draw.hud import OverlayAnnotator
 from formcheck.errors import EXIT_INTERRUPTED, BadInputError, FormcheckError
-from formcheck.pipeline import Analysis, SourceInfo, run_analysis
-from formcheck.pose import PoseFrame
-from formcheck.recognize import RecognizingAnalyzer
+from formcheck.io.realtime import LatestFrameGrabber, LiveFeed, open_quietly
+from formcheck.io.source import Frame
+from formcheck.io.window import KEY_ESC, KEY_SPACE, PreviewWindow
+from formcheck.pose.frame import PoseFrame
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, write_reports
-from formcheck.rules import ExerciseRules, load_all
-from formcheck.video.hud import OverlayAnnotator
-from formcheck.video.realtime import LatestFrameGrabber, LiveFeed, open_quietly
-from formcheck.video.source import Frame
-from formcheck.video.window import KEY_ESC, KEY_SPACE, PreviewWindow
+from formcheck.rules.loader import ExerciseRules, load_all
+from formcheck.session import Analysis, SourceInfo, run_analysis
 
 STATUS_S = 2.0          # how long a status line ("report saved") stays
 RECOGNISING = HudState("Which exercise?", "-", None, None, (), Advice("_recognise", "Start your set: the exercise is "
@@ -285,11 +285,11 @@ def live_command(
     catalogue = load_all(rules_dir)
     if exercise is not None and exercise not in catalogue:
         raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
-    from formcheck.model import resolve_model
+    from formcheck.perception.model import resolve_model
 
     resolved = resolve_model(model)
     if voice:
-        from formcheck.speech import require_espeak
+        from formcheck.io.speech import require_espeak
 
         require_espeak()
     source = open_quietly(camera)
@@ -300,10 +300,10 @@ def live_command(
         raise
     speaker = None
     if voice:
-        from formcheck.speech import Speaker
+        from formcheck.io.speech import Speaker
 
         speaker = Speaker()
-    from formcheck.estimator import PoseEstimator
+    from formcheck.perception.estimator import PoseEstimator
 
     grabber = LatestFrameGrabber(source).start()
     try:

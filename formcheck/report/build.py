@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.analysis import RepResult
-from formcheck.evaluate import CueVerdict, judge_sides, view_reason
-from formcheck.pipeline import Analysis
-from formcheck.view import VIEW_LABELS
+from formcheck.analysis.judge import CueVerdict, judge_sides, view_reason
+from formcheck.analysis.set_analyzer import RepResult
+from formcheck.pose.view import VIEW_LABELS
+from formcheck.session import Analysis
 
 SCHEMA_VERSION = 1
 SET_FAULT_PENALTY = 10.0

@@ -13,8 +13,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from formcheck.measures import UNITS
-from formcheck.pipeline import Analysis
+from formcheck.pose.measures import UNITS
+from formcheck.session import Analysis
 
 SIDE_COLORS = {"left": "#2f6db5", "right": "#d2691e"}
 REP_SHADE = "#dfe8f3"

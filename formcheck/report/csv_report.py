@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from formcheck.atomic import atomic_path
-from formcheck.pipeline import Analysis
+from formcheck.io.atomic import atomic_path
+from formcheck.session import Analysis
 
 REP_COLUMNS = ("index", "side", "start_s", "end_s", "hold_s", "score")
 OK, FAULT, NOT_CHECKED = "ok", "fault", "not_checked"

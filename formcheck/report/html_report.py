@@ -10,12 +10,12 @@ import numpy as np
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from formcheck.atomic import write_text_atomic
-from formcheck.pipeline import Analysis
+from formcheck.draw.skeleton import BAD, GOOD, SkeletonAnnotator
+from formcheck.io.atomic import write_text_atomic
+from formcheck.io.images import decode_image, jpeg_data_uri, resize_to_width
 from formcheck.report.charts import chart_sides, timeline_svg
 from formcheck.report.csv_report import cue_verdict
-from formcheck.video.draw import BAD, GOOD, SkeletonAnnotator
-from formcheck.video.images import decode_image, jpeg_data_uri, resize_to_width
+from formcheck.session import Analysis
 
 MAX_KEYFRAMES = 6
 KEYFRAME_SCALE = 2          # thumbnails are drawn on at twice their stored size, so the skeleton stays crisp

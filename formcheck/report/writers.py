@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from formcheck.atomic import write_text_atomic
 from formcheck.errors import BadInputError
-from formcheck.pipeline import Analysis
+from formcheck.io.atomic import write_text_atomic
 from formcheck.report.csv_report import write_csv
 from formcheck.report.html_report import write_html
+from formcheck.session import Analysis
 
 
 def write_json(path: Path, report: dict[str, Any], analysis: Analysis) -> None:

@@ -1,0 +1,193 @@
+"""Set analysis: poses in, counted reps with judged cues out. Shared by `analyze` and `live`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.analysis.counter import RepCounter, RepEvent
+from formcheck.analysis.framelog import FrameLog
+from formcheck.analysis.judge import CueVerdict, judge_rep, rep_score
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.measures import SIDES, Body, get_measure
+from formcheck.pose.view import classify_view, side_visibility
+from formcheck.rules.loader import ExerciseRules
+
+WARMUP_S = 1.0        # the camera view is judged on the first second in which somebody is seen
+GAP_NOTE_S = 1.0      # losing the person for longer than this is noted in the report
+
+
+@dataclass(frozen=True)
+class RepResult:
+    """A counted rep and its verdicts."""
+
+    index: int
+    side: str | None
+    start_s: float
+    top_s: float
+    end_s: float
+    hold_s: float
+    peak: float
+    score: float
+    verdicts: tuple[CueVerdict, ...]
+
+    @property
+    def faults(self) -> list[str]:
+        """Ids of the cues this rep broke."""
+        return [v.cue_id for v in self.verdicts if v.fault]
+
+
+class SetAnalyzer:
+    """Follows one set of one exercise frame by frame."""
+
+    def __init__(self, rules: ExerciseRules, view: str | None = None) -> None:
+        self.rules = rules
+        self.view = view
+        self.reps: list[RepResult] = []
+        self.partials: list[RepEvent] = []
+        self.gaps: list[tuple[float, float]] = []
+        self.frames_seen = 0
+        self.frames_with_person = 0
+        self.last_t = 0.0
+        self._warmup: list[PoseFrame] = []           # from the first frame with somebody in it
+        self._unseen_times: list[float] = []          # frames before anybody was seen: their times are enough
+        self._visibility = np.zeros(2)
+        self._last_seen_t: float | None = None
+        self._measures = self._measure_plan()
+        self.log = FrameLog(keys=[key for key, _, _ in self._measures])
+        sides = SIDES if rules.sides == "alternating" else (None,)
+        self.counters = {side: RepCounter(rules.rep, side) for side in sides}
+
+    # -- feeding -------------------------------------------------------------------------------------
+    def update(self, pose: PoseFrame) -> list[RepResult | RepEvent]:
+        """Feed one frame; returns the reps (and partial reps) that ended with it."""
+        self.last_t = pose.t
+        if not pose.is_empty:
+            self._note_gap(pose.t)
+        if self.view is None:
+            if pose.is_empty and not self._warmup:
+                self._unseen_times.append(pose.t)  # nobody yet: keep no frames, memory stays flat
+                return []
+            self._warmup.append(pose)
+            if pose.t - self._warmup[0].t < WARMUP_S:  # the first second after somebody appears
+                return []
+            return self._settle_view()
+        return self._process(pose)
+
+    def finish(self) -> list[RepResult | RepEvent]:
+        """End of the stream: flush the warm-up and any rep in progress."""
+        events: list[RepResult | RepEvent] = self._settle_view() if self.view is None and self._warmup else []
+        for counter in self.counters.values():
+            event = counter.finish(self.last_t)
+            if event is not None:
+                events.append(self._record(event))
+        if self._last_seen_t is not None and self.last_t - self._last_seen_t > GAP_NOTE_S:
+            self.gaps.append((self._last_seen_t, self.last_t))
+        return events
+
+    def reset(self) -> None:
+        """Start a new set with the same exercise and view."""
+        self.__init__(self.rules, self.view)
+
+    # -- state for displays --------------------------------------------------------------------------
+    @property
+    def rep_count(self) -> int:
+        return len(self.reps)
+
+    def reps_by_side(self) -> dict[str, int] | None:
+        """Counted reps per working side, for exercises done one side at a time."""
+        if self.rules.sides != "alternating":
+            return None
+        return {side: sum(1 for r in self.reps if r.side == side) for side in SIDES}
+
+    @property
+    def near_side(self) -> str:
+        """The side of the body better seen by the camera so far."""
+        return SIDES[int(np.argmax(self._visibility))]
+
+    def active_counter(self) -> RepCounter:
+        """The counter of the side now moving (or the only one)."""
+        return max(self.counters.values(), key=lambda c: (c.in_rep, c.progress))
+
+    # -- internals -----------------------------------------------------------------------------------
+    def _measure_plan(self) -> list[tuple[str, str, str]]:
+        """(key, measure, space) for the rep signal and every cue measure."""
+        plan = [("signal", self.rules.rep.signal, self.rules.rep.space)]
+        for cue in self.rules.cues:
+            if cue.measure is not None:
+                plan.append((cue.id, cue.measure, cue.space))
+        return plan
+
+    def _space(self, space: str) -> str:
+        if space != "auto":
+            return space
+        return "image" if self.view == "side" else "world"
+
+    def _settle_view(self) -> list[RepResult | RepEvent]:
+        self.view = classify_view(self._warmup) if self.view is None else self.view
+        events: list[RepResult | RepEvent] = []
+        nobody = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
+        for t_s in self._unseen_times:
+            events.extend(self.advance(t_s, nobody, person=False))
+        self._unseen_times = []
+        for pose in self._warmup:
+            events.extend(self._process(pose))
+        self._warmup = []
+        return events
+
+    def _note_gap(self, t_s: float) -> None:
+        if self._last_seen_t is not None and t_s - self._last_seen_t > GAP_NOTE_S:
+            self.gaps.append((self._last_seen_t, t_s))
+        self._last_seen_t = t_s
+
+    def _process(self, pose: PoseFrame) -> list[RepResult | RepEvent]:
+        row = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
+        if not pose.is_empty:
+            self._visibility += side_visibility(pose)
+            bodies = {space: Body(pose, space) for space in ("image", "world")}
+            for i, (_, measure, space) in enumerate(self._measures):
+                body, fn = bodies[self._space(space)], get_measure(measure)
+                row[2 * i] = fn(body, "left")
+                row[2 * i + 1] = fn(body, "right")
+        return self.advance(pose.t, row, person=not pose.is_empty)
+
+    def measure_keys(self) -> list[str]:
+        """Names of the per-frame values: "signal", then the id of every cue that has a measure."""
+        return [key for key, _, _ in self._measures]
+
+    def advance(self, t_s: float, row: np.ndarray, person: bool = True) -> list[RepResult | RepEvent]:
+        """Feed one frame's measured values (left, right for each of ``measure_keys()``; NaN when unseen)."""
+        if self.view is None:
+            raise RuntimeError("set the camera view before feeding measured values")
+        self.frames_seen += 1
+        self.frames_with_person += int(person)
+        self.last_t = t_s
+        self.log.append(t_s, row)
+        events: list[RepResult | RepEvent] = []
+        for side, counter in self.counters.items():
+            value = row[SIDES.index(side or self.near_side)]
+            event = counter.update(t_s, float(value))
+            if event is not None:
+                events.append(self._record(event))
+        return events
+
+    def _record(self, event: RepEvent) -> RepResult | RepEvent:
+        if not event.counted:
+            self.partials.append(event)
+            return event
+        side = event.side or self.near_side
+        verdicts = judge_rep(self.rules, self.view or "front", self.log, event, side)
+        result = RepResult(
+            index=len(self.reps) + 1,
+            side=event.side,
+            start_s=event.start_s,
+            top_s=event.top_s,
+            end_s=event.end_s,
+            hold_s=event.hold_s,
+            peak=event.peak,
+            score=rep_score(self.rules, verdicts),
+            verdicts=verdicts,
+        )
+        self.reps.append(result)
+        return result

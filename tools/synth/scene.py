@@ -1,0 +1,94 @@
+"""Pinhole camera placed by view name, and automatic framing of the athlete."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from tools.synth.geometry import Y, unit, vec
+
+VIEW_YAW = {"front": 0.0, "side": 90.0, "three_quarter": 45.0}
+
+
+@dataclass(frozen=True)
+class Camera:
+    """Pinhole camera; ``rot`` rows are the camera's right, down and forward axes in world coordinates."""
+
+    position: np.ndarray
+    rot: np.ndarray
+    focal_px: float
+    width: int
+    height: int
+
+    @classmethod
+    def look_at(cls, position: np.ndarray, target: np.ndarray, fov_deg: float, width: int, height: int) -> Camera:
+        fwd = unit(target - position)
+        right = unit(np.cross(fwd, Y))
+        down = np.cross(fwd, right)
+        focal = (height / 2) / math.tan(math.radians(fov_deg) / 2)
+        return cls(position, np.stack([right, down, fwd]), focal, width, height)
+
+    def scaled(self, factor: int) -> Camera:
+        """Same camera at ``factor`` times the resolution."""
+        return Camera(self.position, self.rot, self.focal_px * factor, self.width * factor, self.height * factor)
+
+    def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(N,3) world points -> ((N,2) pixel coordinates, (N,) depths)."""
+        pc = (np.asarray(points, dtype=float) - self.position) @ self.rot.T
+        z = pc[:, 2]
+        uv = self.focal_px * pc[:, :2] / z[:, None] + np.array([self.width / 2, self.height / 2])
+        return uv, z
+
+    def rays(self) -> np.ndarray:
+        """(H, W, 3) float32 unit ray directions through pixel centres."""
+        u = (np.arange(self.width, dtype=np.float64) + 0.5 - self.width / 2) / self.focal_px
+        v = (np.arange(self.height, dtype=np.float64) + 0.5 - self.height / 2) / self.focal_px
+        d = (
+            u[None, :, None] * self.rot[0][None, None, :]
+            + v[:, None, None] * self.rot[1][None, None, :]
+            + self.rot[2][None, None, :]
+        )
+        d /= np.linalg.norm(d, axis=2, keepdims=True)
+        return d.astype(np.float32)
+
+
+def near_side(yaw_deg: float) -> str | None:
+    """Which side of the athlete (facing +z, left = +x) faces a camera at this yaw."""
+    s = math.sin(math.radians(yaw_deg))
+    if abs(s) < 0.34:
+        return None
+    return "left" if s > 0 else "right"
+
+
+def frame_camera(
+    points: np.ndarray,
+    yaw_deg: float,
+    cam_height: float,
+    fov_deg: float,
+    width: int,
+    height: int,
+    fill: float,
+    distance: float | None = None,
+) -> Camera:
+    """Camera at ``yaw`` around the athlete that fits ``points`` (N,3) into ``fill`` of the frame."""
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    target = (lo + hi) / 2
+    dist = distance or 3.0
+    direction = vec(math.sin(math.radians(yaw_deg)), 0.0, math.cos(math.radians(yaw_deg)))
+    cam = None
+    for _ in range(12):
+        pos = target + dist * direction
+        pos[1] = cam_height
+        cam = Camera.look_at(pos, target, fov_deg, width, height)
+        uv, z = cam.project(points)
+        box_lo, box_hi = uv.min(axis=0), uv.max(axis=0)
+        centre = (box_lo + box_hi) / 2 - np.array([width / 2, height / 2])
+        depth = float(np.median(z))
+        target = target + cam.rot[0] * centre[0] * depth / cam.focal_px + cam.rot[1] * centre[1] * depth / cam.focal_px
+        if distance is None:
+            ratio = max((box_hi[0] - box_lo[0]) / (width * fill), (box_hi[1] - box_lo[1]) / (height * fill))
+            dist *= float(np.clip(ratio, 0.5, 2.0)) ** 0.9
+    assert cam is not None
+    return cam
