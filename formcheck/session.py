@@ -1,4 +1,7 @@
-"""The analysis loop: frames -> poses -> set analysis, with progress, landmark export and interruption."""
+"""One set from a frame source: poses -> (recognition) -> set analysis -> a frozen SetResult.
+
+`analyze`, `live` and `batch` all run their sets through :func:`run_analysis`.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +9,25 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from formcheck.analysis.set_analyzer import RepResult, SetAnalyzer
+from formcheck.analysis.camera_advice import PoseSample, advise
+from formcheck.analysis.recognize import RecognizingAnalyzer
+from formcheck.analysis.result import RepResult, SetResult, SourceInfo
+from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.analysis.summary import summarize
 from formcheck.errors import FormcheckError, InterruptedAnalysis
 from formcheck.io.atomic import atomic_path
 from formcheck.io.images import encode_jpeg, resize_to_width
 from formcheck.io.source import Frame, FrameSource
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
-from formcheck.rules.loader import ExerciseRules
+from formcheck.rules.loader import load_all
+from formcheck.rules.model import ExerciseRules
 
 THUMBNAIL_WIDTH = 240
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """What was analysed."""
-
-    path: str
-    fps: float
-    frames: int
-    duration_s: float
-    width: int
-    height: int
-
-
-@dataclass
-class Analysis:
-    """Everything a report needs about one analysed set."""
-
-    rules: ExerciseRules
-    analyzer: SetAnalyzer
-    source: SourceInfo
-    complete: bool
-    analysed_at: str
-    keyframes: dict[int, tuple[bytes, PoseFrame]] = field(default_factory=dict)  # JPEG thumbnail at the top
-    recognition: dict | None = None
-    interruption: str | None = None
-    camera_advice: list[str] = field(default_factory=list)
 
 
 class LandmarkCsv:
@@ -86,19 +66,23 @@ def run_analysis(
     poses: Callable[[Frame], PoseFrame],
     rules: ExerciseRules | None,
     *,
+    catalogue: dict[str, ExerciseRules] | None = None,
     landmarks_csv: Path | None = None,
     frames: Callable[[Iterator[Frame]], Iterator[Frame]] | None = None,
     on_pose: Callable[[Frame, PoseFrame, SetAnalyzer, list], None] | None = None,
     view: str | None = None,
-    analyzer: SetAnalyzer | None = None,
-) -> Analysis:
+    analyzer: SetAnalyzer | RecognizingAnalyzer | None = None,
+) -> SetResult:
     """Analyse every frame of ``source``; Ctrl-C stops early and returns what was analysed (complete=False).
 
-    ``poses`` turns a frame into a PoseFrame (the MediaPipe adapter); ``frames`` may wrap the frame iterator
-    (e.g. in a progress bar); ``on_pose`` sees every analysed frame (e.g. to draw an annotated video).
-    ``analyzer`` replaces the SetAnalyzer of ``rules`` (e.g. one that recognises the exercise first).
+    ``poses`` turns a frame into a PoseFrame (the MediaPipe adapter). Without ``rules`` the exercise is
+    recognised first among ``catalogue`` (the bundled exercises by default). ``frames`` may wrap the frame
+    iterator (e.g. in a progress bar); ``on_pose`` sees every analysed frame (e.g. to draw an annotated video).
+    ``analyzer`` replaces the one built from ``rules`` (e.g. to keep its state across calls).
     """
-    analyzer = analyzer if analyzer is not None else SetAnalyzer(rules, view=view)
+    if analyzer is None:
+        analyzer = SetAnalyzer(rules, view=view) if rules else RecognizingAnalyzer(catalogue or load_all(), view)
+    sample = PoseSample()  # for the camera advice; bounded, so memory does not grow with the video's length
     exporter = LandmarkCsv(landmarks_csv) if landmarks_csv else None
     keyframes: dict[int, tuple[bytes, PoseFrame]] = {}
     best: dict[str | None, tuple[float, np.ndarray, PoseFrame]] = {}
@@ -111,11 +95,12 @@ def run_analysis(
             count += 1
             height, width = frame.image.shape[:2]
             last_t = pose.t
+            sample.add(pose)
             if exporter:
                 exporter.write(frame.index, pose)
             events = analyzer.update(pose)
             for event in events:
-                if isinstance(event, RepResult) and event.side in best:
+                if isinstance(event, RepResult) and event.counted and event.side in best:
                     keyframes[event.index] = _keyframe(best.pop(event.side))
             _keep_peak_frame(analyzer, frame, pose, best)
             if on_pose:
@@ -137,7 +122,7 @@ def run_analysis(
             raise InterruptedAnalysis(f"{interruption} before the exercise was recognised; nothing to report") from None
         raise
     for event in final_events:
-        if isinstance(event, RepResult) and event.side in best:
+        if isinstance(event, RepResult) and event.counted and event.side in best:
             keyframes[event.index] = _keyframe(best.pop(event.side))
     if exporter:
         exporter.close()
@@ -146,14 +131,16 @@ def run_analysis(
     fps = source.fps
     duration = last_t + 1.0 / fps if count else 0.0
     info = SourceInfo(source.name, fps, count, round(duration, 3), width, height)
-    return Analysis(
-        rules=analyzer.rules,
-        analyzer=analyzer,
-        source=info,
+    recognition = getattr(analyzer, "recognition", None)
+    return summarize(
+        analyzer.inner if isinstance(analyzer, RecognizingAnalyzer) else analyzer,
+        info,
         complete=complete,
+        interruption=interruption,
         analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         keyframes=keyframes,
-        interruption=interruption,
+        recognition=recognition.to_dict() if recognition is not None else None,
+        camera_advice=tuple(advise(analyzer.rules, analyzer.view, sample.poses, analyzer.rep_count)),
     )
 
 

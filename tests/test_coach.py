@@ -20,7 +20,8 @@ from formcheck.analysis.coach import (
 )
 from formcheck.analysis.counter import RepCounter
 from formcheck.analysis.judge import CueVerdict
-from formcheck.analysis.set_analyzer import RepResult, SetAnalyzer
+from formcheck.analysis.result import RepResult
+from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.rules.loader import find_exercise
 
 FPS = 30

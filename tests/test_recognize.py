@@ -12,12 +12,12 @@ import pytest
 
 from formcheck.analysis.recognize import (
     CLEAR_AFTER_S,
-    EXERCISE_CRITERIA,
     MAX_WAIT_S,
     ArmMotion,
     ExerciseUnclearError,
     Features,
     RecognizingAnalyzer,
+    recognisable,
     recognize,
     recognize_features,
 )
@@ -29,7 +29,7 @@ from formcheck.rules.loader import load_all
 from tests.conftest import REALWORLD, sample_clips
 from tests.media import assert_clean_error, real_clip, run_formcheck
 
-EXERCISES = tuple(EXERCISE_CRITERIA)
+EXERCISES = tuple(recognisable())
 # Landmarks the synthetic body lacks, and the joint that stands in for them.
 STAND_INS = {"left_eye_inner": "left_eye", "left_eye_outer": "left_eye", "right_eye_inner": "right_eye",
              "right_eye_outer": "right_eye", "left_pinky": "left_wrist", "right_pinky": "right_wrist",

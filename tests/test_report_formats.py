@@ -15,7 +15,9 @@ import pytest
 from markupsafe import escape
 
 from formcheck.analysis.judge import CueVerdict
-from formcheck.analysis.set_analyzer import RepResult, SetAnalyzer
+from formcheck.analysis.result import RepResult, SetResult, SourceInfo
+from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.analysis.summary import summarize
 from formcheck.io.images import encode_jpeg
 from formcheck.report.build import build_report
 from formcheck.report.charts import chart_panels, chart_sides, timeline_svg
@@ -23,7 +25,6 @@ from formcheck.report.csv_report import REP_COLUMNS, csv_rows
 from formcheck.report.html_report import render_html
 from formcheck.report.writers import write_reports
 from formcheck.rules.loader import find_exercise
-from formcheck.session import Analysis, SourceInfo
 from tests.posebuild import make_pose
 
 SCHEMA = json.loads(files("formcheck.report").joinpath("schema.json").read_text(encoding="utf-8"))
@@ -65,7 +66,7 @@ def _signal(t: np.ndarray, start: float, end: float) -> np.ndarray:
     return np.where(inside, 100.0 * np.sin(np.pi * (t - start) / (end - start)), 5.0)
 
 
-def fake_one_arm_analysis(path: str = "/videos/row.mp4") -> Analysis:
+def fake_one_arm_analysis(path: str = "/videos/row.mp4") -> SetResult:
     """A one_arm_row set built without MediaPipe: per-frame log, two judged reps and their key frames."""
     rules = find_exercise("one_arm_row")
     analyzer = SetAnalyzer(rules, view="side")
@@ -96,10 +97,10 @@ def fake_one_arm_analysis(path: str = "/videos/row.mp4") -> Analysis:
     pose = make_pose({"left_shoulder": (120, 60), "left_elbow": (150, 90), "left_wrist": (170, 120),
                       "left_hip": (60, 70), "left_knee": (40, 110)}, size=(240, 135))  # fmt: skip
     thumb = np.full((135, 240, 3), 90, np.uint8)
-    return Analysis(
-        rules=rules, analyzer=analyzer, source=SourceInfo(path, 30.0, len(times), 6.0, 640, 360), complete=True,
+    return summarize(
+        analyzer, SourceInfo(path, 30.0, len(times), 6.0, 640, 360), complete=True, interruption=None,
         analysed_at="2025-01-02T03:04:05+00:00", keyframes={i: (encode_jpeg(thumb), pose) for i in (1, 2)},
-    )  # fmt: skip
+    )
 
 
 def test_csv_has_a_verdict_and_value_pair_per_cue_and_one_row_per_rep() -> None:
@@ -190,7 +191,7 @@ def test_every_format_is_written_for_a_sample(sample_name: str, analysed_samples
 
     written = json.loads(paths[0].read_text(encoding="utf-8"))
     validate(written)
-    assert written["rep_count"] == analysis.analyzer.rep_count
+    assert written["rep_count"] == analysis.rep_count
 
     with paths[1].open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
@@ -222,7 +223,7 @@ def test_a_set_with_no_joint_seen_still_gives_valid_reports(tmp_path: Path) -> N
         analyzer.update(make_pose(t_ms=i * 33))  # no joint visible: nothing measured, no rep
     analyzer.finish()
     source = SourceInfo("empty.mp4", 30.0, 30, 1.0, 64, 48)
-    analysis = Analysis(rules, analyzer, source, True, "2025-01-01T00:00:00+00:00")
+    analysis = summarize(analyzer, source, complete=True, interruption=None, analysed_at="2025-01-01T00:00:00+00:00")
     report = build_report(analysis)
     paths = [tmp_path / "r.json", tmp_path / "r.csv", tmp_path / "r.html"]
     write_reports(paths, report, analysis)

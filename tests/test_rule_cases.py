@@ -19,10 +19,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from formcheck.analysis.result import SourceInfo
 from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.analysis.summary import summarize
 from formcheck.report.build import build_report
 from formcheck.rules.loader import find_exercise
-from formcheck.session import Analysis, SourceInfo
 
 CASES = sorted((Path(__file__).parent / "rule_cases").glob("*.toml"))
 
@@ -69,7 +70,8 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
     analyzer.finish()
     frames = int(duration * fps)
     source = SourceInfo("case.mp4", fps, frames, duration, 640, 480)
-    return build_report(Analysis(rules, analyzer, source, True, "2026-01-01T00:00:00+00:00"))
+    return build_report(summarize(analyzer, source, complete=True, interruption=None,
+                                  analysed_at="2026-01-01T00:00:00+00:00"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from formcheck.errors import EXIT_BAD_INPUT, RuleFileError
-from formcheck.rules.loader import RULES_DIR, ExerciseRules, load_rules
+from formcheck.rules.loader import RULES_DIR, load_rules
+from formcheck.rules.model import ExerciseRules
 from tests.media import assert_clean_error, run_formcheck
 
 if sys.version_info >= (3, 11):

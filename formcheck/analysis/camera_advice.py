@@ -12,7 +12,7 @@ import numpy as np
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
 from formcheck.pose.view import VIEW_LABELS
-from formcheck.rules.loader import ExerciseRules
+from formcheck.rules.model import ExerciseRules
 
 EDGE = 0.01            # a joint this close to (or past) the image border is cut off
 CUT_FRACTION = 0.3     # advise when a joint group is cut off in at least this share of the frames

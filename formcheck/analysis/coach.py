@@ -15,11 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from formcheck.analysis.camera_advice import framing_advice
-from formcheck.analysis.set_analyzer import RepResult, SetAnalyzer
+from formcheck.analysis.result import RepResult
+from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.measures import SIDES, UNITS
 from formcheck.pose.view import VIEW_LABELS
-from formcheck.rules.loader import Cue, ExerciseRules
+from formcheck.rules.model import Cue, ExerciseRules
 
 PERSIST_S = 0.5       # a candidate must last this long before it is shown
 MIN_SHOW_S = 2.0      # a shown message stays at least this long
@@ -291,10 +292,12 @@ class SetCoaching:
         previous = self.coach.current
         self.spoken = []
         for event in events:
-            if isinstance(event, RepResult):
+            if isinstance(event, RepResult) and event.counted:
                 self.last_rep = event
                 self.coach.notify(t_s, rep_advice(analyzer.rules, event))
                 self.spoken.append(str(event.index))
+            elif isinstance(event, RepResult):  # a partial rep: not counted, but its faults are coached
+                self.coach.notify(t_s, rep_advice(analyzer.rules, event))
         framing = self.framing.update(pose) if pose is not None else []
         advice = self.coach.update(t_s, live_advice(analyzer) + framing)
         if advice is not None and advice.level != "tip" and (previous is None or previous.key != advice.key):

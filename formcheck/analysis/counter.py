@@ -6,11 +6,13 @@ import math
 from dataclasses import dataclass
 from statistics import median
 
-from formcheck.rules.loader import RepDefinition
+from formcheck.rules.model import RepDefinition
 
 HOLD_BAND = 0.10     # the top is held while the signal stays within 10% of the rep's range of its peak
 HOLD_TOP_QUANTILE = 0.9  # that peak: the rep's 90th percentile, so a brief spike does not hide a steady hold
 RETURN_FRACTION = 0.3  # a rep ends when the signal is back within 30% of its range from where it started
+START_FRACTION = 0.25  # once reps are known, a movement starts this share of a typical rep above the rest
+REST_FRACTION = 0.15   # ... and the signal is at rest within this share of it
 MAX_GAP_S = 1.5      # a rep interrupted by a longer gap in tracking is abandoned
 
 
@@ -115,7 +117,8 @@ class RepCounter:
         if not self._amplitudes or not math.isfinite(self._rest_low):
             return d.enter, d.exit
         amplitude = median(self._amplitudes)
-        return max(d.enter, self._rest_low + 0.25 * amplitude), max(d.exit, self._rest_low + 0.15 * amplitude)
+        return (max(d.enter, self._rest_low + START_FRACTION * amplitude),
+                max(d.exit, self._rest_low + REST_FRACTION * amplitude))
 
     def _end_level(self) -> float:
         """A rep ends once the signal is back below ``exit`` or has come 70% of the way back down."""

@@ -9,7 +9,7 @@ import numpy as np
 from formcheck.analysis.counter import RepEvent
 from formcheck.analysis.framelog import FrameLog
 from formcheck.pose.view import VIEW_LABELS
-from formcheck.rules.loader import Cue, ExerciseRules
+from formcheck.rules.model import Cue, ExerciseRules
 
 TOP_BAND = 0.2          # the top phase: frames within 20% of the rep's range of its peak
 START_BEFORE_S = 0.5    # the start phase: the half second before the rep starts

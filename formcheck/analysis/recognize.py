@@ -11,7 +11,7 @@ otherwise the result is "unknown" with the likely candidates, and the user is as
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,8 @@ from formcheck.pose.frame import PoseFrame
 from formcheck.pose.geometry import UP, angle_between, elevation
 from formcheck.pose.landmarks import Landmark
 from formcheck.pose.measures import SIDES, Body, arm_raise, elbow_flexion, knee_angle
-from formcheck.rules.loader import ExerciseRules
+from formcheck.rules.loader import load_all
+from formcheck.rules.model import Criterion, ExerciseRules
 
 CLEAR_AFTER_S = 5.0     # decide as soon as this much of the person is seen, if the answer is clear
 MAX_WAIT_S = 12.0       # decide at the latest after this much
@@ -33,10 +34,8 @@ FULL_MARGIN = 0.4       # ... and confidence = score * min(1, lead over the runn
 MIN_CONFIDENCE = 0.45   # below this the answer is "unknown"
 CONTRADICTED = 0.2      # a criterion of the best exercise this far off contradicts it: the answer is "unknown"
 LIKELY_SCORE = 0.3      # candidates listed to the user when unsure
-FLOOR = 0.05            # smallest membership (a clear mismatch), so scores stay comparable
 UNKNOWN_MEMBERSHIP = 0.5  # a criterion whose feature could not be measured (e.g. the far arm is hidden)
 MIN_ARM_FRAMES = 0.4    # an arm is "seen" when visible in at least this fraction of the frames
-INF = math.inf
 
 
 # -- per-frame and clip-level features ---------------------------------------------------------------
@@ -174,92 +173,16 @@ def extract_features(rows: Sequence[dict[str, float]], times: Sequence[float]) -
     )
 
 
-# -- the rule set --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Criterion:
-    """A feature should lie in [full_lo, full_hi]; membership falls to 0 at zero_lo and zero_hi."""
-
-    feature: str
-    zero_lo: float
-    full_lo: float
-    full_hi: float
-    zero_hi: float
-    weight: float
-    says: str  # what it checks, for the reason text
-    decisive: bool = True  # a clear mismatch rules the exercise out (not for what can also be a form fault)
-
-    def membership(self, features: Features) -> float:
-        value = features.value(self.feature)
-        if math.isnan(value):
-            return UNKNOWN_MEMBERSHIP
-        if value < self.full_lo:
-            m = (value - self.zero_lo) / (self.full_lo - self.zero_lo) if self.full_lo > self.zero_lo else 0.0
-        elif value > self.full_hi:
-            m = (self.zero_hi - value) / (self.zero_hi - self.full_hi) if self.zero_hi > self.full_hi else 0.0
-        else:
-            m = 1.0
-        return max(FLOOR, min(1.0, m))
-
-
-STANDING = Criterion("ankle_drop", 0.5, 0.8, INF, INF, 2, "standing or kneeling (feet well below the hips)")
-ON_FLOOR = Criterion("ankle_drop", -0.6, -0.3, 0.6, 0.9, 2, "feet about level with the hips")
-LEGS_STRAIGHT = Criterion("knee_angle", 110, 140, INF, INF, 1, "the standing leg nearly straight")
-STEADY_TORSO = Criterion("torso_range", -INF, -INF, 20, 35, 1, "torso held at a steady angle",
-                         decisive=False)  # a torso that rises on some reps is a form fault, not another exercise
-
-EXERCISE_CRITERIA: dict[str, tuple[Criterion, ...]] = {
-    "hip_raise": (
-        Criterion("torso_elev", -70, -50, 15, 35, 2, "torso near horizontal, shoulders on the floor"),
-        ON_FLOOR,
-        Criterion("knee_rise", 0.0, 0.2, INF, INF, 1, "knees up, above the hips"),
-        Criterion("head_rise", -INF, -INF, 0.4, 0.7, 1, "head down at hip level (lying)"),
-        Criterion("knee_angle", 40, 60, 125, 145, 1, "knees bent about 90°"),
-    ),
-    "seated_row": (
-        Criterion("torso_elev", 50, 65, 110, 125, 2, "torso upright"),
-        ON_FLOOR,
-        Criterion("knee_rise", -0.5, -0.2, 1.5, 2.5, 1, "knees at or above hip height (sitting)"),
-        Criterion("knee_angle", 30, 50, 160, 175, 1, "knees bent"),
-        Criterion("flex_amp", 20, 45, INF, INF, 2, "elbows bending and straightening (pulling)"),
-        Criterion("horizontal", 0.35, 0.55, INF, INF, 1, "hands travelling horizontally"),
-    ),
-    "one_arm_row": (
-        STANDING,
-        LEGS_STRAIGHT,
-        Criterion("torso_elev", -25, -15, 20, 35, 4, "torso near parallel to the floor"),
-        STEADY_TORSO,
-        Criterion("flex_amp", 30, 50, INF, INF, 3, "elbow bending (rowing)"),
-        Criterion("forearm_top", -INF, -INF, 35, 55, 3, "forearm hanging down while pulling"),
-        Criterion("asymmetry", 0.3, 0.6, INF, INF, 1, "one arm moving, the other still"),
-    ),
-    "reverse_fly": (
-        STANDING,
-        LEGS_STRAIGHT,
-        # too upright is a fault of the reverse fly (torso_angle), not another exercise
-        Criterion("torso_elev", 15, 30, 80, 88, 4, "torso hinged forward, about 45°"),
-        STEADY_TORSO,
-        Criterion("raise_amp", 25, 45, INF, INF, 3, "arms rising"),
-        Criterion("flex_amp", -INF, -INF, 35, 60, 2, "elbow bend held constant (no rowing)"),
-        Criterion("forearm_top", 35, 55, INF, INF, 2, "forearms rising with the upper arms"),
-        Criterion("asymmetry", -INF, -INF, 0.35, 0.6, 1, "both arms moving together"),
-    ),
-    "bent_over_lateral_raise": (
-        STANDING,
-        LEGS_STRAIGHT,
-        Criterion("torso_elev", -25, -15, 20, 35, 4, "torso near parallel to the floor"),
-        STEADY_TORSO,
-        Criterion("raise_amp", 30, 50, INF, INF, 3, "arms rising"),
-        Criterion("flex_med", -INF, -INF, 30, 50, 1, "elbows straight"),
-        Criterion("flex_amp", -INF, -INF, 30, 50, 1, "elbow bend held constant (no rowing)"),
-        Criterion("forearm_top", 45, 65, INF, INF, 2, "forearms rising with the upper arms"),
-        Criterion("asymmetry", -INF, -INF, 0.35, 0.6, 1, "both arms moving together"),
-    ),
-}
+# -- the rule set (each rule file's [[recognize]] criteria) ---------------------------------------------
+def recognisable(catalogue: Mapping[str, ExerciseRules] | None = None) -> dict[str, ExerciseRules]:
+    """The exercises whose rule files say how to recognise them (the bundled ones by default)."""
+    catalogue = load_all() if catalogue is None else catalogue
+    return {ex: rules for ex, rules in catalogue.items() if rules.recognisable}
 
 
 def score(criteria: Iterable[Criterion], features: Features) -> tuple[float, list[tuple[Criterion, float]]]:
     """Weighted geometric mean of the memberships, and each criterion's membership."""
-    parts = [(c, c.membership(features)) for c in criteria]
+    parts = [(c, c.membership(features.value(c.feature), UNKNOWN_MEMBERSHIP)) for c in criteria]
     total = sum(c.weight for c, _ in parts)
     return math.exp(sum(c.weight * math.log(m) for c, m in parts) / total), parts
 
@@ -307,12 +230,13 @@ def _describe(features: Features) -> str:
     return ", ".join(parts)
 
 
-def recognize_features(features: Features, exercises: Iterable[str] | None = None) -> Recognition:
-    """Score every exercise on the features and decide (or say it is unsure)."""
-    ids = [ex for ex in (exercises or EXERCISE_CRITERIA) if ex in EXERCISE_CRITERIA]
-    if features.frames == 0:
-        return Recognition(None, 0.0, tuple((ex, 0.0) for ex in ids), "nobody in view", 0.0, features)
-    scored = {ex: score(EXERCISE_CRITERIA[ex], features) for ex in ids}
+def recognize_features(features: Features, catalogue: Mapping[str, ExerciseRules] | None = None) -> Recognition:
+    """Score every recognisable exercise on the features and decide (or say it is unsure)."""
+    candidates = recognisable(catalogue)
+    if features.frames == 0 or not candidates:
+        why = "nobody in view" if candidates else "no exercise says how to recognise it"
+        return Recognition(None, 0.0, tuple((ex, 0.0) for ex in candidates), why, 0.0, features)
+    scored = {ex: score(rules.recognize, features) for ex, rules in candidates.items()}
     ranked = sorted(((ex, round(s, 3)) for ex, (s, _) in scored.items()), key=lambda x: -x[1])
     best, s1 = ranked[0]
     s2 = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -339,9 +263,9 @@ class ExerciseRecognizer:
     ``add`` returns None while it is still watching; the buffered poses stay in :attr:`poses` for replay.
     """
 
-    def __init__(self, exercises: Iterable[str] | None = None, clear_after_s: float = CLEAR_AFTER_S,
+    def __init__(self, catalogue: Mapping[str, ExerciseRules] | None = None, clear_after_s: float = CLEAR_AFTER_S,
                  max_wait_s: float = MAX_WAIT_S) -> None:  # fmt: skip
-        self.exercises = list(exercises) if exercises is not None else list(EXERCISE_CRITERIA)
+        self.catalogue = recognisable(catalogue)
         self.clear_after_s, self.max_wait_s = clear_after_s, max_wait_s
         self.poses: list[PoseFrame] = []
         self._rows: list[dict[str, float]] = []
@@ -377,12 +301,12 @@ class ExerciseRecognizer:
         return self.result
 
     def _recognize(self) -> Recognition:
-        return recognize_features(extract_features(self._rows, self._times), self.exercises)
+        return recognize_features(extract_features(self._rows, self._times), self.catalogue)
 
 
-def recognize(poses: Iterable[PoseFrame], exercises: Iterable[str] | None = None) -> Recognition:
+def recognize(poses: Iterable[PoseFrame], catalogue: Mapping[str, ExerciseRules] | None = None) -> Recognition:
     """Recognise the exercise of a sequence of poses the way the stream does (first seconds only)."""
-    recognizer = ExerciseRecognizer(exercises)
+    recognizer = ExerciseRecognizer(catalogue)
     for pose in poses:
         if recognizer.add(pose) is not None:
             break
@@ -406,7 +330,7 @@ class RecognizingAnalyzer:
 
     def __init__(self, rules_by_id: dict[str, ExerciseRules], view: str | None = None) -> None:
         self.rules_by_id = rules_by_id
-        self.recognizer = ExerciseRecognizer([ex for ex in EXERCISE_CRITERIA if ex in rules_by_id])
+        self.recognizer = ExerciseRecognizer(rules_by_id)
         self._view = view
         self.inner: SetAnalyzer | None = None
 

@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from formcheck.analysis.counter import RepCounter, RepEvent
 from formcheck.analysis.framelog import FrameLog
-from formcheck.analysis.judge import CueVerdict, judge_rep, rep_score
+from formcheck.analysis.judge import judge_rep, rep_score
+from formcheck.analysis.result import RepResult
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.measures import SIDES, Body, get_measure
 from formcheck.pose.view import classify_view, side_visibility
-from formcheck.rules.loader import ExerciseRules
+from formcheck.rules.model import ExerciseRules
 
 WARMUP_S = 1.0        # the camera view is judged on the first second in which somebody is seen
 GAP_NOTE_S = 1.0      # losing the person for longer than this is noted in the report
-
-
-@dataclass(frozen=True)
-class RepResult:
-    """A counted rep and its verdicts."""
-
-    index: int
-    side: str | None
-    start_s: float
-    top_s: float
-    end_s: float
-    hold_s: float
-    peak: float
-    score: float
-    verdicts: tuple[CueVerdict, ...]
-
-    @property
-    def faults(self) -> list[str]:
-        """Ids of the cues this rep broke."""
-        return [v.cue_id for v in self.verdicts if v.fault]
 
 
 class SetAnalyzer:
@@ -45,7 +24,7 @@ class SetAnalyzer:
         self.rules = rules
         self.view = view
         self.reps: list[RepResult] = []
-        self.partials: list[RepEvent] = []
+        self.partials: list[RepResult] = []
         self.gaps: list[tuple[float, float]] = []
         self.frames_seen = 0
         self.frames_with_person = 0
@@ -60,7 +39,7 @@ class SetAnalyzer:
         self.counters = {side: RepCounter(rules.rep, side) for side in sides}
 
     # -- feeding -------------------------------------------------------------------------------------
-    def update(self, pose: PoseFrame) -> list[RepResult | RepEvent]:
+    def update(self, pose: PoseFrame) -> list[RepResult]:
         """Feed one frame; returns the reps (and partial reps) that ended with it."""
         self.last_t = pose.t
         if not pose.is_empty:
@@ -75,9 +54,9 @@ class SetAnalyzer:
             return self._settle_view()
         return self._process(pose)
 
-    def finish(self) -> list[RepResult | RepEvent]:
+    def finish(self) -> list[RepResult]:
         """End of the stream: flush the warm-up and any rep in progress."""
-        events: list[RepResult | RepEvent] = self._settle_view() if self.view is None and self._warmup else []
+        events: list[RepResult] = self._settle_view() if self.view is None and self._warmup else []
         for counter in self.counters.values():
             event = counter.finish(self.last_t)
             if event is not None:
@@ -124,9 +103,9 @@ class SetAnalyzer:
             return space
         return "image" if self.view == "side" else "world"
 
-    def _settle_view(self) -> list[RepResult | RepEvent]:
+    def _settle_view(self) -> list[RepResult]:
         self.view = classify_view(self._warmup) if self.view is None else self.view
-        events: list[RepResult | RepEvent] = []
+        events: list[RepResult] = []
         nobody = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         for t_s in self._unseen_times:
             events.extend(self.advance(t_s, nobody, person=False))
@@ -141,7 +120,7 @@ class SetAnalyzer:
             self.gaps.append((self._last_seen_t, t_s))
         self._last_seen_t = t_s
 
-    def _process(self, pose: PoseFrame) -> list[RepResult | RepEvent]:
+    def _process(self, pose: PoseFrame) -> list[RepResult]:
         row = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         if not pose.is_empty:
             self._visibility += side_visibility(pose)
@@ -156,7 +135,7 @@ class SetAnalyzer:
         """Names of the per-frame values: "signal", then the id of every cue that has a measure."""
         return [key for key, _, _ in self._measures]
 
-    def advance(self, t_s: float, row: np.ndarray, person: bool = True) -> list[RepResult | RepEvent]:
+    def advance(self, t_s: float, row: np.ndarray, person: bool = True) -> list[RepResult]:
         """Feed one frame's measured values (left, right for each of ``measure_keys()``; NaN when unseen)."""
         if self.view is None:
             raise RuntimeError("set the camera view before feeding measured values")
@@ -164,7 +143,7 @@ class SetAnalyzer:
         self.frames_with_person += int(person)
         self.last_t = t_s
         self.log.append(t_s, row)
-        events: list[RepResult | RepEvent] = []
+        events: list[RepResult] = []
         for side, counter in self.counters.items():
             value = row[SIDES.index(side or self.near_side)]
             event = counter.update(t_s, float(value))
@@ -172,14 +151,13 @@ class SetAnalyzer:
                 events.append(self._record(event))
         return events
 
-    def _record(self, event: RepEvent) -> RepResult | RepEvent:
-        if not event.counted:
-            self.partials.append(event)
-            return event
+    def _record(self, event: RepEvent) -> RepResult:
+        """Judge a finished movement: a counted rep, or a partial rep (judged the same way, not counted)."""
         side = event.side or self.near_side
         verdicts = judge_rep(self.rules, self.view or "front", self.log, event, side)
+        attempts = self.reps if event.counted else self.partials
         result = RepResult(
-            index=len(self.reps) + 1,
+            index=len(attempts) + 1,
             side=event.side,
             start_s=event.start_s,
             top_s=event.top_s,
@@ -188,6 +166,8 @@ class SetAnalyzer:
             peak=event.peak,
             score=rep_score(self.rules, verdicts),
             verdicts=verdicts,
+            counted=event.counted,
+            reason=event.reason,
         )
-        self.reps.append(result)
+        attempts.append(result)
         return result

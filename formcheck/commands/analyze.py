@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from formcheck.analysis.camera_advice import PoseSample, advise
 from formcheck.analysis.recognize import RecognizingAnalyzer
+from formcheck.analysis.result import SetResult
 from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.draw.skeleton import SkeletonAnnotator
 from formcheck.errors import InterruptedAnalysis, NoPersonError
@@ -21,7 +21,7 @@ from formcheck.pose.frame import PoseFrame
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, check_writable, write_reports
 from formcheck.rules.loader import find_exercise, load_all
-from formcheck.session import Analysis, run_analysis
+from formcheck.session import run_analysis
 
 
 class FpsColumn(ProgressColumn):
@@ -40,7 +40,7 @@ def analyze_command(
     rules_dir: Path | None,
     model: str | None,
     quiet: bool,
-) -> Analysis:
+) -> SetResult:
     """Run the whole analysis of one video and write what was asked for."""
     console = Console(stderr=True, quiet=quiet)
     check_report_paths(reports)  # refuse unwritable outputs before any work starts
@@ -65,29 +65,18 @@ def analyze_command(
                     yield frame
                     bar.advance(task)
 
-        recognizing = None if rules else RecognizingAnalyzer(load_all(rules_dir))  # no --exercise: recognise it
-        sampled = PoseSample()  # for the camera advice; bounded, so memory does not grow with the video's length
         writer = annotated_writer(annotate, source.fps) if annotate else None
         try:
             draw = _annotator(writer) if writer else None
 
-            def on_pose(frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
-                sampled.add(pose)
-                if draw:
-                    draw(frame, pose, analyzer, events)
-
-            analysis = run_analysis(source, poses, rules, landmarks_csv=landmarks, frames=with_progress,
-                                    on_pose=on_pose, analyzer=recognizing)  # fmt: skip
+            analysis = run_analysis(source, poses, rules, catalogue=load_all(rules_dir), landmarks_csv=landmarks,
+                                    frames=with_progress, on_pose=draw)  # fmt: skip
         except BaseException:
             if writer:
                 writer.discard()
             raise
         if writer:
             writer.close()
-    if recognizing is not None and recognizing.recognition is not None:
-        analysis.recognition = recognizing.recognition.to_dict()
-    analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled.poses,
-                                    analysis.analyzer.rep_count)
     report = build_report(analysis)
     write_reports(reports, report, analysis)
     print_summary(console, report, reports)
@@ -97,7 +86,7 @@ def analyze_command(
             raise InterruptedAnalysis(f"interrupted: the report covers the first {done}, marked incomplete")
         Console(stderr=True).print(f"formcheck: warning: {video}: {source.problem}; analysed {done}",
                                    highlight=False, soft_wrap=True)  # fmt: skip
-    if analysis.analyzer.frames_with_person == 0:
+    if analysis.frames_with_person == 0:
         raise NoPersonError(f"{video}: nobody was seen in the video (report written with no reps)")
     return analysis
 

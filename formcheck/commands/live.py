@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from formcheck.analysis.camera_advice import PoseSample, advise
 from formcheck.analysis.coach import Advice, HudState, SetCoaching, summary_lines
 from formcheck.analysis.recognize import RecognizingAnalyzer
+from formcheck.analysis.result import SetResult, SourceInfo
 from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.analysis.summary import summarize
 from formcheck.commands.analyze import print_summary
 from formcheck.draw.hud import OverlayAnnotator
 from formcheck.errors import EXIT_INTERRUPTED, BadInputError, FormcheckError
@@ -29,8 +30,9 @@ from formcheck.io.window import KEY_ESC, KEY_SPACE, PreviewWindow
 from formcheck.pose.frame import PoseFrame
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, write_reports
-from formcheck.rules.loader import ExerciseRules, load_all
-from formcheck.session import Analysis, SourceInfo, run_analysis
+from formcheck.rules.loader import load_all
+from formcheck.rules.model import ExerciseRules
+from formcheck.session import run_analysis
 
 STATUS_S = 2.0          # how long a status line ("report saved") stays
 RECOGNISING = HudState("Which exercise?", "-", None, None, (), Advice("_recognise", "Start your set: the exercise is "
@@ -46,9 +48,10 @@ class InterruptedSetError(FormcheckError):
 
 @dataclass
 class SetOutcome:
-    """How one set ended, with its analysis."""
+    """How one set ended, with its result (and the analyzer, for the display)."""
 
-    analysis: Analysis
+    analysis: SetResult
+    analyzer: SetAnalyzer | RecognizingAnalyzer
     reason: str          # quit, ended, lost, interrupted, reset, next
 
 
@@ -106,7 +109,6 @@ class LiveSession:
         self._status: tuple[str, float] | None = None
         self._last: tuple[np.ndarray, PoseFrame] | None = None
         self._size = (0, 0)
-        self.sample = PoseSample()  # the set's poses for the camera advice in its report
 
     # -- sets ----------------------------------------------------------------------------------------
     def run(self) -> SetOutcome:
@@ -131,22 +133,19 @@ class LiveSession:
         self.feed = LiveFeed(self.grabber)
         self.coaching.reset()
         self._offset_ms = None
-        self.sample = PoseSample()
-        recognizing = RecognizingAnalyzer(self.catalogue) if rules is None else None
-        analysis = run_analysis(self.feed, self._pose, rules, on_pose=self._on_pose, analyzer=recognizing)
-        if recognizing is not None and recognizing.recognition is not None:
-            analysis.recognition = recognizing.recognition.to_dict()
+        analyzer = RecognizingAnalyzer(self.catalogue) if rules is None else SetAnalyzer(rules)
+        analysis = run_analysis(self.feed, self._pose, rules, on_pose=self._on_pose, analyzer=analyzer)
+        if rules is None and analysis.recognition is not None:
             self.rules = analysis.rules
             self.console.print(f"recognised: {analysis.rules.name}")
-        analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, self.sample.poses,
-                                        analysis.analyzer.rep_count)
         reason = self.feed.reason or "ended"
         if not analysis.complete:
             reason = "interrupted"
         elif reason == "lost":
-            analysis.complete = False
-            analysis.interruption = f"the camera stopped delivering frames after {analysis.analyzer.last_t:.1f} s"
-        return SetOutcome(analysis, reason)
+            last_t = analyzer.last_t
+            analysis = replace(analysis, complete=False,
+                               interruption=f"the camera stopped delivering frames after {last_t:.1f} s")
+        return SetOutcome(analysis, analyzer, reason)
 
     def _pose(self, frame: Frame) -> PoseFrame:
         """Detect on the camera's clock; each set's own clock starts at its first frame."""
@@ -158,7 +157,6 @@ class LiveSession:
     # -- every analysed frame ------------------------------------------------------------------------
     def _on_pose(self, frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
         self.stats.analysed += 1
-        self.sample.add(pose)
         self._size = (frame.image.shape[1], frame.image.shape[0])
         if isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None:
             state = RECOGNISING
@@ -220,14 +218,14 @@ class LiveSession:
             self.reports = [default_report_path(rules.id)]
         return self.reports
 
-    def _snapshot(self, analyzer: SetAnalyzer) -> Analysis:
-        """The set so far as an Analysis (the rep in progress is not counted yet)."""
+    def _snapshot(self, analyzer: SetAnalyzer) -> SetResult:
+        """The set so far (the rep in progress is not counted yet)."""
         assert self.feed is not None
         fps = self.feed.fps
         info = SourceInfo(self.feed.name, fps, analyzer.frames_seen, round(analyzer.last_t + 1 / fps, 3), *self._size)
-        return Analysis(rules=analyzer.rules, analyzer=analyzer, source=info, complete=False,
-                        analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                        interruption="saved during the set (key s)")  # fmt: skip
+        inner = analyzer.inner if isinstance(analyzer, RecognizingAnalyzer) else analyzer
+        return summarize(inner, info, complete=False, interruption="saved during the set (key s)",
+                         analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
     def _save_now(self, analyzer: SetAnalyzer) -> None:
         if isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None:
@@ -239,9 +237,9 @@ class LiveSession:
         self._status = (f"report saved ({analyzer.rep_count} reps)", time.monotonic() + STATUS_S)
         self.console.print(f"report saved: {', '.join(map(str, paths))}")
 
-    def _save_switched(self, analysis: Analysis) -> None:
+    def _save_switched(self, analysis: SetResult) -> None:
         """A set ended by switching exercise is kept beside the main report when it has reps."""
-        if analysis.analyzer.rep_count == 0:
+        if analysis.rep_count == 0:
             return
         paths = [per_exercise_path(p, analysis.rules.id) for p in self.report_paths(analysis.rules)]
         write_reports(paths, build_report(analysis), analysis)
@@ -262,7 +260,7 @@ class LiveSession:
         assert self.window is not None and self._last is not None
         base, pose = self._last
         status = "camera lost" if outcome.reason == "lost" else "press any key to close"
-        state = self.coaching.state(outcome.analysis.analyzer, None, status=status, summary=summary_lines(report))
+        state = self.coaching.state(outcome.analyzer, None, status=status, summary=summary_lines(report))
         shown = self.overlay.annotate(base.copy(), pose, state, self.mirror)
         deadline = time.monotonic() + self.linger_s
         while time.monotonic() < deadline:

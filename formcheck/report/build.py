@@ -1,57 +1,14 @@
-"""Build the report dictionary (JSON contract, schema_version 1) from an analysis."""
+"""Format a SetResult as the report dictionary (JSON contract, schema_version 1); no judgement happens here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from formcheck.analysis.judge import CueVerdict, judge_sides, view_reason
-from formcheck.analysis.set_analyzer import RepResult
+from formcheck.analysis.result import RepResult, SetResult
+from formcheck.analysis.summary import cue_message
 from formcheck.pose.view import VIEW_LABELS
-from formcheck.session import Analysis
 
 SCHEMA_VERSION = 1
-SET_FAULT_PENALTY = 10.0
-NOBODY_REASON = "nobody was seen in the video"
-
-
-def _message(template: str, value: float | None) -> str:
-    try:
-        return template.format(value=value if value is not None else float("nan"))
-    except (ValueError, TypeError):
-        return template
-
-
-def _set_findings(analysis: Analysis) -> tuple[list[dict[str, Any]], dict[str, CueVerdict]]:
-    """Findings about the whole set: number of reps, and sides for one-arm exercises."""
-    rules, analyzer = analysis.rules, analysis.analyzer
-    findings: list[dict[str, Any]] = []
-    verdicts: dict[str, CueVerdict] = {}
-    count = analyzer.rep_count
-    end_s = analysis.source.duration_s
-    if count and not rules.min_reps <= count <= rules.max_reps:
-        few = count < rules.min_reps
-        findings.append({
-            "cue": "rep_range", "rep": None, "start_s": 0.0, "end_s": end_s, "value": float(count),
-            "message": f"{count} reps: the article asks for {rules.min_reps}-{rules.max_reps} reps"
-                       + (" per side." if rules.sides == "alternating" else "."),
-            "fix": "Build up to at least 10 controlled reps." if few else "Stop at 20 reps and add weight instead.",
-        })  # fmt: skip
-    by_side = analyzer.reps_by_side()
-    for cue in rules.cues:
-        if cue.kind != "sides":
-            continue
-        if analyzer.frames_with_person == 0 or analyzer.view not in cue.views:
-            reason = NOBODY_REASON if analyzer.frames_with_person == 0 else view_reason(cue, analyzer.view or "")
-            verdicts[cue.id] = CueVerdict(cue.id, False, False, None, reason)
-            continue
-        verdict = judge_sides(cue, by_side or {})
-        verdicts[cue.id] = verdict
-        if verdict.fault:
-            findings.append({"cue": cue.id, "rep": None, "start_s": 0.0, "end_s": end_s, "value": verdict.value,
-                             "message": _message(cue.message, verdict.value), "fix": cue.fix})
-    return findings, verdicts
 
 
 def _rep_entry(rep: RepResult) -> dict[str, Any]:
@@ -68,82 +25,61 @@ def _rep_entry(rep: RepResult) -> dict[str, Any]:
     }
 
 
-def build_report(analysis: Analysis) -> dict[str, Any]:
+def _partial_entry(rep: RepResult) -> dict[str, Any]:
+    return {**_rep_entry(rep), "reason": rep.reason}
+
+
+def build_report(result: SetResult) -> dict[str, Any]:
     """The report of one set, as plain JSON-ready data."""
-    rules, analyzer = analysis.rules, analysis.analyzer
-    reps = analyzer.reps
-    findings = [
-        {"cue": v.cue_id, "rep": rep.index, "start_s": round(rep.start_s, 3), "end_s": round(rep.end_s, 3),
-         "value": v.value, "message": _message(rules.cue(v.cue_id).message, v.value), "fix": rules.cue(v.cue_id).fix}
-        for rep in reps for v in rep.verdicts if v.fault
-    ]  # fmt: skip
-    set_findings, set_verdicts = _set_findings(analysis)
-    findings.extend(set_findings)
-    cues: dict[str, Any] = {}
-    for cue in rules.cues:
-        rep_verdicts = [v for rep in reps for v in rep.verdicts if v.cue_id == cue.id]
-        if cue.id in set_verdicts:
-            rep_verdicts = [set_verdicts[cue.id]]
-        checked = any(v.checked for v in rep_verdicts)
-        faulted = any(v.fault for v in rep_verdicts)
-        reasons = sorted({v.reason for v in rep_verdicts if not v.checked and v.reason})
-        if not rep_verdicts:
-            reasons = [view_reason(cue, analyzer.view) if analyzer.view not in cue.views else "no reps to judge"]
-            if analyzer.frames_with_person == 0:
-                reasons = [NOBODY_REASON]
-        cues[cue.id] = {
-            "checked": checked,
-            "reps_with_fault": sum(1 for v in rep_verdicts if v.fault) if cue.kind != "sides" else None,
-            "fault": faulted,
+    rules = result.rules
+    cues = {
+        cue.id: {
+            "checked": summary.checked,
+            "reps_with_fault": summary.reps_with_fault,
+            "fault": summary.fault,
             "cue": cue.cue,
-            "message": _message(cue.message, _worst(rep_verdicts)) if faulted else None,
+            "message": cue_message(cue.message, summary.worst) if summary.fault else None,
             "fix": cue.fix,
-            "not_checked_reason": None if checked else "; ".join(reasons),
+            "not_checked_reason": summary.not_checked_reason,
         }
-    rep_scores = [r.score for r in reps]
-    score = None
-    if rep_scores:
-        score = round(max(0.0, float(np.mean(rep_scores)) - SET_FAULT_PENALTY * len(set_findings)), 1)
+        for cue, summary in zip(rules.cues, result.cues, strict=True)
+    }
     return {
         "schema_version": SCHEMA_VERSION,
         "exercise": rules.id,
         "exercise_name": rules.name,
-        "analysed_at": analysis.analysed_at,
+        "analysed_at": result.analysed_at,
         "source": {
-            "path": analysis.source.path,
-            "fps": round(analysis.source.fps, 3),
-            "frames": analysis.source.frames,
-            "duration_s": analysis.source.duration_s,
-            "width": analysis.source.width,
-            "height": analysis.source.height,
+            "path": result.source.path,
+            "fps": round(result.source.fps, 3),
+            "frames": result.source.frames,
+            "duration_s": result.source.duration_s,
+            "width": result.source.width,
+            "height": result.source.height,
         },
-        "complete": analysis.complete,
-        "interruption": analysis.interruption,
-        "recognition": analysis.recognition,
+        "complete": result.complete,
+        "interruption": result.interruption,
+        "recognition": dict(result.recognition) if result.recognition is not None else None,
         "camera": {
-            "view": analyzer.view,
-            "view_label": VIEW_LABELS.get(analyzer.view or "", None),
+            "view": result.view,
+            "view_label": VIEW_LABELS.get(result.view or "", None),
             "recommended_views": list(rules.views),
-            "advice": list(analysis.camera_advice),
+            "advice": list(result.camera_advice),
         },
         "person": {
-            "frames_with_person": analyzer.frames_with_person,
-            "detected_fraction": round(analyzer.frames_with_person / max(1, analyzer.frames_seen), 3),
-            "gaps": [{"start_s": round(a, 3), "end_s": round(b, 3)} for a, b in analyzer.gaps],
+            "frames_with_person": result.frames_with_person,
+            "detected_fraction": round(result.frames_with_person / max(1, result.frames_seen), 3),
+            "gaps": [{"start_s": round(a, 3), "end_s": round(b, 3)} for a, b in result.gaps],
         },
-        "rep_count": analyzer.rep_count,
-        "reps_by_side": analyzer.reps_by_side(),
-        "partial_reps": [
-            {"side": p.side, "start_s": round(p.start_s, 3), "end_s": round(p.end_s, 3), "reason": p.reason}
-            for p in analyzer.partials
-        ],
-        "reps": [_rep_entry(rep) for rep in reps],
+        "rep_count": result.rep_count,
+        "reps_by_side": dict(result.reps_by_side) if result.reps_by_side is not None else None,
+        "partial_reps": [_partial_entry(rep) for rep in result.partial_reps],
+        "reps": [_rep_entry(rep) for rep in result.reps],
         "cues": cues,
-        "findings": findings,
-        "score": score,
+        "findings": [
+            {"cue": f.cue, "rep": f.rep, "start_s": f.start_s, "end_s": f.end_s, "value": f.value,
+             "message": f.message, "fix": f.fix}
+            for f in result.findings
+        ],
+        "score": result.score,
     }
-
-
-def _worst(verdicts: list[CueVerdict]) -> float | None:
-    faulty = [v.value for v in verdicts if v.fault and v.value is not None]
-    return float(np.median(faulty)) if faulty else None

@@ -13,8 +13,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from formcheck.analysis.result import SetResult
 from formcheck.pose.measures import UNITS
-from formcheck.session import Analysis
 
 SIDE_COLORS = {"left": "#2f6db5", "right": "#d2691e"}
 REP_SHADE = "#dfe8f3"
@@ -41,21 +41,20 @@ class Panel:
     relative: bool = False
 
 
-def chart_sides(analysis: Analysis) -> list[str]:
+def chart_sides(result: SetResult) -> list[str]:
     """Sides to plot: each working side of a one-side exercise, else the side the camera saw best."""
-    analyzer = analysis.analyzer
-    if analysis.rules.sides == "alternating":
-        sides = sorted({rep.side for rep in analyzer.reps if rep.side})
-        return sides or [analyzer.near_side]
-    return [analyzer.near_side]
+    if result.rules.sides == "alternating":
+        sides = sorted({rep.side for rep in result.reps if rep.side})
+        return sides or [result.near_side]
+    return [result.near_side]
 
 
-def chart_panels(analysis: Analysis, report: dict[str, Any]) -> list[Panel]:
+def chart_panels(result: SetResult, report: dict[str, Any]) -> list[Panel]:
     """The rep signal, then every checked cue that has a per-frame measure."""
-    rules = analysis.rules
+    rules = result.rules
     signal = rules.rep.signal
     panels = [Panel("signal", f"Rep signal: {signal.replace('_', ' ')}", UNITS.get(signal, ""))]
-    keys = set(analysis.analyzer.log.keys)
+    keys = set(result.log.keys)
     for cue in rules.cues:
         if cue.measure is None or cue.id not in keys or not report["cues"].get(cue.id, {}).get("checked"):
             continue
@@ -69,14 +68,14 @@ MAX_POINTS = 2000  # per line
 MAX_REP_LABELS = 40  # rep numbers along the top; a longer set numbers every 2nd, 3rd, ... rep
 
 
-def timeline_svg(analysis: Analysis, report: dict[str, Any]) -> str | None:
+def timeline_svg(result: SetResult, report: dict[str, Any]) -> str | None:
     """An SVG chart of the set over time (rep spans shaded, faulty reps in red), or None with nothing to plot."""
-    log = analysis.analyzer.log
+    log = result.log
     if not len(log):
         return None
     times = np.asarray(log.times, dtype=np.float64)
-    panels = chart_panels(analysis, report)
-    sides = chart_sides(analysis)
+    panels = chart_panels(result, report)
+    sides = chart_sides(result)
     reps = report["reps"]
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "formcheck", "font.size": 9,
                                 "font.family": "sans-serif", "axes.spines.top": False,
@@ -85,10 +84,10 @@ def timeline_svg(analysis: Analysis, report: dict[str, Any]) -> str | None:
         FigureCanvasAgg(figure)
         axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
         for ax, panel in zip(axes, panels, strict=True):
-            _draw_panel(ax, panel, times, log, sides, reps, analysis.rules.rep.enter)
+            _draw_panel(ax, panel, times, log, sides, reps, result.rules.rep.enter)
         axes[-1].set_xlabel("time (s)")
         axes[-1].set_xlim(float(times[0]), float(times[-1]) if times[-1] > times[0] else float(times[0]) + 1.0)
-        if len(sides) > 1 or analysis.rules.sides == "alternating":
+        if len(sides) > 1 or result.rules.sides == "alternating":
             axes[0].legend(loc="upper right", fontsize=8, frameon=False, ncols=len(sides))
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from formcheck.analysis.result import SetResult
 from formcheck.io.atomic import atomic_path
-from formcheck.session import Analysis
 
 REP_COLUMNS = ("index", "side", "start_s", "end_s", "hold_s", "score")
 OK, FAULT, NOT_CHECKED = "ok", "fault", "not_checked"
@@ -37,7 +37,7 @@ def csv_rows(report: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def write_csv(path: Path, report: dict[str, Any], analysis: Analysis) -> None:
+def write_csv(path: Path, report: dict[str, Any], result: SetResult) -> None:
     """Write the per-rep table (UTF-8, comma-separated, header row) atomically."""
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as file:
         csv.writer(file).writerows(csv_rows(report))

@@ -10,12 +10,12 @@ import numpy as np
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from formcheck.analysis.result import SetResult
 from formcheck.draw.skeleton import BAD, GOOD, SkeletonAnnotator
 from formcheck.io.atomic import write_text_atomic
 from formcheck.io.images import decode_image, jpeg_data_uri, resize_to_width
 from formcheck.report.charts import chart_sides, timeline_svg
 from formcheck.report.csv_report import cue_verdict
-from formcheck.session import Analysis
 
 MAX_KEYFRAMES = 6
 KEYFRAME_SCALE = 2          # thumbnails are drawn on at twice their stored size, so the skeleton stays crisp
@@ -62,12 +62,12 @@ def keyframe_reps(report: dict[str, Any], available: set[int]) -> list[dict[str,
     return sorted(reps, key=lambda r: (-r["score"], r["index"]))[: min(3, MAX_KEYFRAMES)]
 
 
-def _keyframe(analysis: Analysis, rep: dict[str, Any]) -> dict[str, Any]:
-    encoded, pose = analysis.keyframes[rep["index"]]
+def _keyframe(result: SetResult, rep: dict[str, Any]) -> dict[str, Any]:
+    encoded, pose = result.keyframes[rep["index"]]
     thumbnail = decode_image(encoded)
     scene = resize_to_width(thumbnail, thumbnail.shape[1] * KEYFRAME_SCALE)
     SkeletonAnnotator(color=BAD if rep["faults"] else GOOD, thickness=2).annotate(scene, pose)
-    rules = analysis.rules
+    rules = result.rules
     return {
         "rep": rep,
         "src": encode_image(scene),
@@ -77,9 +77,9 @@ def _keyframe(analysis: Analysis, rep: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _fault_sections(analysis: Analysis, report: dict[str, Any]) -> list[dict[str, Any]]:
+def _fault_sections(result: SetResult, report: dict[str, Any]) -> list[dict[str, Any]]:
     """One entry per broken cue (or set-level finding): the article's cue, what went wrong, the fix, which reps."""
-    known = {cue.id: cue for cue in analysis.rules.cues}
+    known = {cue.id: cue for cue in result.rules.cues}
     sections: list[dict[str, Any]] = []
     for cue_id, cue in report["cues"].items():
         if not cue.get("fault"):
@@ -100,28 +100,28 @@ def _rep_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**rep, "verdicts": [(cue_id, cue_verdict(rep, cue_id)) for cue_id in cue_ids]} for rep in report["reps"]]
 
 
-def render_html(report: dict[str, Any], analysis: Analysis) -> str:
+def render_html(report: dict[str, Any], result: SetResult) -> str:
     """The report page as a string."""
-    chosen = keyframe_reps(report, set(analysis.keyframes))
-    svg = timeline_svg(analysis, report)
+    chosen = keyframe_reps(report, set(result.keyframes))
+    svg = timeline_svg(result, report)
     context = {
         "r": report,
         "title": f"{report['exercise_name']} – form report",
         "video_name": _file_name(report["source"]["path"]),
         "analysed_at": _when(report.get("analysed_at")),
-        "faults": _fault_sections(analysis, report),
+        "faults": _fault_sections(result, report),
         "rep_rows": _rep_rows(report),
         "cue_ids": list(report["cues"]),
         "chart": Markup(svg) if svg else None,  # built by us from numbers and our own labels
-        "keyframes": [_keyframe(analysis, rep) for rep in chosen],
+        "keyframes": [_keyframe(result, rep) for rep in chosen],
         "keyframes_are_faults": bool(chosen and chosen[0]["faults"]),
         "cues_broken": sum(1 for cue in report["cues"].values() if cue.get("fault")),
-        "chart_sides": chart_sides(analysis),
+        "chart_sides": chart_sides(result),
         "not_checked": {k: c for k, c in report["cues"].items() if not c["checked"]},
     }
     return _environment().get_template("report.html.j2").render(**context)
 
 
-def write_html(path: Path, report: dict[str, Any], analysis: Analysis) -> None:
+def write_html(path: Path, report: dict[str, Any], result: SetResult) -> None:
     """Write the self-contained HTML report atomically."""
-    write_text_atomic(path, render_html(report, analysis))
+    write_text_atomic(path, render_html(report, result))

@@ -1,4 +1,4 @@
-"""Write reports by file extension, atomically; paths are checked before any analysis starts."""
+"""Write reports by file extension, atomically; paths are checked before any result starts."""
 
 from __future__ import annotations
 
@@ -9,24 +9,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from formcheck.analysis.result import SetResult
 from formcheck.errors import BadInputError
 from formcheck.io.atomic import write_text_atomic
 from formcheck.report.csv_report import write_csv
 from formcheck.report.html_report import write_html
-from formcheck.session import Analysis
 
 
-def write_json(path: Path, report: dict[str, Any], analysis: Analysis) -> None:
+def write_json(path: Path, report: dict[str, Any], result: SetResult) -> None:
     """The report contract as indented JSON."""
     write_text_atomic(path, json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def _writers() -> dict[str, Callable[[Path, dict[str, Any], Analysis], None]]:
+def _writers() -> dict[str, Callable[[Path, dict[str, Any], SetResult], None]]:
     return {".json": write_json, ".csv": write_csv, ".html": write_html}
 
 
 def check_report_paths(paths: list[Path]) -> None:
-    """Refuse unknown formats and unwritable places before the analysis starts."""
+    """Refuse unknown formats and unwritable places before the result starts."""
     formats = _writers()
     for path in paths:
         if path.suffix.lower() not in formats:
@@ -52,8 +52,8 @@ def check_writable(path: Path) -> None:
     os.unlink(probe)
 
 
-def write_reports(paths: list[Path], report: dict[str, Any], analysis: Analysis) -> None:
+def write_reports(paths: list[Path], report: dict[str, Any], result: SetResult) -> None:
     """Write the report once per requested path, in the format its extension names."""
     formats = _writers()
     for path in paths:
-        formats[path.suffix.lower()](path, report, analysis)
+        formats[path.suffix.lower()](path, report, result)

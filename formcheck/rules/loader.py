@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,116 +13,71 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from formcheck.errors import RuleFileError
+from formcheck.errors import BadInputError, RuleFileError
 from formcheck.pose.measures import MEASURES
+from formcheck.rules.model import VIEWS, Criterion, Cue, ExerciseRules, RepDefinition
+from formcheck.rules.schema import RECOGNITION_FEATURES, REQUIRED, allowed_keys, spec
 
 RULES_DIR = Path(__file__).resolve().parent / "data"  # the bundled rule files (package data)
-VIEWS = ("front", "side", "three_quarter", "back")
-SPACES = ("auto", "image", "world")
-PHASES = ("rep", "top", "start")
-KINDS = ("range", "hold", "sides")
-CHECKS = ("throughout", "reaches")
-SIDEDNESS = ("both", "alternating")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
-ANGLE_LIMIT = 360.0
-
-
-@dataclass(frozen=True)
-class RepDefinition:
-    """How a rep shows in a smoothed signal: hysteresis thresholds, minimum duration and hold."""
-
-    signal: str
-    space: str
-    enter: float
-    exit: float
-    top: float
-    min_peak: float
-    min_duration_s: float
-    smoothing_s: float
-    hold_s: float
-    partial_fraction: float
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One coaching cue of the article, turned into a check."""
-
-    id: str
-    cue: str
-    kind: str
-    measure: str | None
-    space: str
-    phase: str
-    min: float | None
-    max: float | None
-    baseline: str | None
-    check: str
-    views: tuple[str, ...]
-    weight: float
-    message: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class ExerciseRules:
-    """An exercise: its name, recommended views, rep definition and cues."""
-
-    id: str
-    name: str
-    description: str
-    views: tuple[str, ...]
-    sides: str
-    rep: RepDefinition
-    cues: tuple[Cue, ...]
-    min_reps: int
-    max_reps: int
-    source: Path
-
-    def cue(self, cue_id: str) -> Cue:
-        """The cue with this id."""
-        return next(c for c in self.cues if c.id == cue_id)
 
 
 class _Reader:
-    """Typed access to a TOML table that reports bad keys as ``file: key: problem``."""
+    """Typed access to a TOML table through the key specs; bad keys are reported as ``file: key: problem``."""
 
-    def __init__(self, path: Path, table: dict[str, Any], prefix: str = "") -> None:
-        self.path, self.table, self.prefix = path, table, prefix
+    def __init__(self, path: Path, table: dict[str, Any], name: str, prefix: str = "") -> None:
+        self.path, self.table, self.name, self.prefix = path, table, name, prefix
+
+    def reject_unknown(self) -> None:
+        """After the known keys were read: a key the schema does not know is an error (typos never pass)."""
+        tables = {"rep", "cues", "recognize"} if self.name == "" else set()
+        unknown = sorted(set(self.table) - allowed_keys(self.name) - tables)
+        if unknown:
+            valid = ", ".join(sorted(allowed_keys(self.name)))
+            raise self.fail(unknown[0], f"unknown key; valid keys here: {valid}")
 
     def fail(self, key: str, problem: str) -> RuleFileError:
         return RuleFileError(f"{self.path}: {self.prefix}{key}: {problem}")
 
-    def child(self, key: str) -> _Reader:
-        value = self.table.get(key)
-        if not isinstance(value, dict):
-            raise self.fail(key, "missing table" if value is None else "must be a table")
-        return _Reader(self.path, value, f"{self.prefix}{key}.")
-
-    def text(self, key: str, default: str | None = None, choices: tuple[str, ...] | None = None) -> str:
-        value = self.table.get(key, default)
-        if value is None:
+    def _raw(self, key: str) -> Any:
+        value = self.table.get(key, spec(self.name, key).default)
+        if value is REQUIRED:
             raise self.fail(key, "missing required field")
-        if not isinstance(value, str) or not value.strip():
+        return value
+
+    def text(self, key: str) -> str:
+        value = self._raw(key)
+        if not isinstance(value, str) or (not value.strip() and spec(self.name, key).required):
             raise self.fail(key, "must be a non-empty string")
-        if choices and value not in choices:
+        return value
+
+    def choice(self, key: str) -> str | None:
+        value = self._raw(key)
+        choices = spec(self.name, key).choices
+        if value is not None and value not in choices:
             raise self.fail(key, f"{value!r} is not one of {', '.join(choices)}")
         return value
 
-    def number(self, key: str, default: float | None = None, low: float = -ANGLE_LIMIT,
-               high: float = ANGLE_LIMIT, required: bool = True) -> float | None:  # fmt: skip
-        value = self.table.get(key, default)
+    def number(self, key: str) -> float | None:
+        value, key_spec = self._raw(key), spec(self.name, key)
         if value is None:
-            if required:
-                raise self.fail(key, "missing required field")
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
             raise self.fail(key, f"must be a number, got {value!r}")
-        if not low <= value <= high:
-            raise self.fail(key, f"{value} is out of range [{low}, {high}]")
+        if not key_spec.low <= value <= key_spec.high:
+            raise self.fail(key, f"{value} is out of range [{key_spec.low:g}, {key_spec.high:g}]")
         return float(value)
 
-    def views(self, key: str, default: list[str] | None = None) -> tuple[str, ...]:
-        value = self.table.get(key, default)
+    def flag(self, key: str) -> bool:
+        value = self._raw(key)
+        if not isinstance(value, bool):
+            raise self.fail(key, f"must be true or false, got {value!r}")
+        return value
+
+    def views(self, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        value = self.table.get(key, list(default) if default else None)
+        if value is None:
+            raise self.fail(key, "missing required field")
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise self.fail(key, f"must be a non-empty list of views ({', '.join(VIEWS)})")
         unknown = [v for v in value if v not in VIEWS]
@@ -130,34 +85,47 @@ class _Reader:
             raise self.fail(key, f"unknown view {unknown[0]!r}; valid views: {', '.join(VIEWS)}")
         return tuple(value)
 
-    def measure(self, key: str, required: bool = True) -> str | None:
-        value = self.table.get(key)
-        if value is None and not required:
+    def measure(self, key: str) -> str | None:
+        if self._raw(key) is None:
             return None
         name = self.text(key)
         if name not in MEASURES:
             raise self.fail(key, f"unknown measure {name!r}; valid measures: {', '.join(sorted(MEASURES))}")
         return name
 
+    def pair(self, key: str) -> tuple[float, float]:
+        value = self._raw(key)
+        if (not isinstance(value, list) or len(value) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)):  # fmt: skip
+            raise self.fail(key, f"must be [low, high] (numbers; inf for an open end), got {value!r}")
+        low, high = (float(v) for v in value)
+        if math.isnan(low) or math.isnan(high) or low > high:
+            raise self.fail(key, f"low must not exceed high, got {value!r}")
+        return low, high
 
-def _read_rep(reader: _Reader) -> RepDefinition:
-    rep = reader.child("rep")
+
+def _read_rep(path: Path, table: dict[str, Any]) -> RepDefinition:
+    raw = table.get("rep")
+    if not isinstance(raw, dict):
+        raise RuleFileError(f"{path}: rep: {'missing table' if raw is None else 'must be a table'}")
+    rep = _Reader(path, raw, "rep", "rep.")
     definition = RepDefinition(
         signal=rep.measure("signal"),
-        space=rep.text("space", "auto", SPACES),
+        space=rep.choice("space"),
         enter=rep.number("enter"),
         exit=rep.number("exit"),
         top=rep.number("top"),
         min_peak=rep.number("min_peak"),
-        min_duration_s=rep.number("min_duration_s", 0.5, 0.0, 30.0),
-        smoothing_s=rep.number("smoothing_s", 0.1, 0.0, 2.0),
-        hold_s=rep.number("hold_s", 0.0, 0.0, 60.0),
-        partial_fraction=rep.number("partial_fraction", 0.4, 0.0, 1.0),
+        min_duration_s=rep.number("min_duration_s"),
+        smoothing_s=rep.number("smoothing_s"),
+        hold_s=rep.number("hold_s"),
+        partial_fraction=rep.number("partial_fraction"),
     )
     if definition.exit >= definition.enter:
         raise rep.fail("exit", f"must be below enter ({definition.enter})")
     if not definition.enter <= definition.min_peak <= definition.top:
         raise rep.fail("min_peak", f"must lie between enter ({definition.enter}) and top ({definition.top})")
+    rep.reject_unknown()
     return definition
 
 
@@ -165,39 +133,61 @@ def _read_cue(reader: _Reader, exercise_views: tuple[str, ...]) -> Cue:
     code = reader.text("id")
     if not CODE_PATTERN.match(code):
         raise reader.fail("id", f"{code!r} must be lower_snake_case letters, digits and underscores")
-    kind = reader.text("kind", "range", KINDS)
-    low = reader.number("min", required=False, low=-ANGLE_LIMIT, high=ANGLE_LIMIT)
-    high = reader.number("max", required=False, low=-ANGLE_LIMIT, high=ANGLE_LIMIT)
+    kind = reader.choice("kind")
+    low, high = reader.number("min"), reader.number("max")
     if kind == "range" and low is None and high is None:
         raise reader.fail("min", "a range cue needs min, max or both")
     if kind == "hold" and low is None:
         raise reader.fail("min", "a hold cue needs min (seconds)")
     if low is not None and high is not None and low >= high:
         raise reader.fail("max", f"must be above min ({low})")
-    baseline = reader.table.get("baseline")
-    if baseline not in (None, "start"):
-        raise reader.fail("baseline", f"{baseline!r} is not 'start'")
+    measure = reader.measure("measure")
+    if kind == "range" and measure is None:
+        raise reader.fail("measure", "missing required field (a range cue judges a measure)")
     message = reader.text("message")
     try:
         message.format(value=0.0, min=0.0, max=0.0)
     except (KeyError, IndexError, ValueError, TypeError, AttributeError) as error:  # e.g. {value[0]}, {value.x}
         raise reader.fail("message", f"bad placeholder ({error}); use {{value}}, {{min}} or {{max}}") from None
-    return Cue(
+    cue = Cue(
         id=code,
         cue=reader.text("cue"),
         kind=kind,
-        measure=reader.measure("measure", required=kind == "range"),
-        space=reader.text("space", "auto", SPACES),
-        phase=reader.text("phase", "rep", PHASES),
+        measure=measure,
+        space=reader.choice("space"),
+        phase=reader.choice("phase"),
         min=low,
         max=high,
-        baseline=baseline,
-        check=reader.text("check", "throughout", CHECKS),
-        views=reader.views("views", list(exercise_views)),
-        weight=reader.number("weight", 1.0, 0.0, 10.0),
+        baseline=reader.choice("baseline"),
+        check=reader.choice("check"),
+        views=reader.views("views", exercise_views),
+        weight=reader.number("weight"),
         message=message,
         fix=reader.text("fix"),
     )
+    reader.reject_unknown()
+    return cue
+
+
+def _read_criterion(reader: _Reader) -> Criterion:
+    feature = reader.text("feature")
+    if feature not in RECOGNITION_FEATURES:
+        raise reader.fail("feature", f"unknown feature {feature!r}; valid: {', '.join(RECOGNITION_FEATURES)}")
+    full_lo, full_hi = reader.pair("full")
+    zero_lo, zero_hi = reader.pair("zero")
+    if zero_lo > full_lo or zero_hi < full_hi:
+        raise reader.fail("zero", f"must enclose full [{full_lo:g}, {full_hi:g}]")
+    criterion = Criterion(feature, zero_lo, full_lo, full_hi, zero_hi, reader.number("weight"),
+                          reader.text("says"), reader.flag("decisive"))  # fmt: skip
+    reader.reject_unknown()
+    return criterion
+
+
+def _tables(path: Path, table: dict[str, Any], key: str, required: bool) -> list[dict[str, Any]]:
+    raw = table.get(key, None if required else [])
+    if not isinstance(raw, list) or (required and not raw) or not all(isinstance(c, dict) for c in raw):
+        raise RuleFileError(f"{path}: {key}: must be a non-empty array of tables ([[{key}]])")
+    return raw
 
 
 def load_rules(path: Path) -> ExerciseRules:
@@ -211,33 +201,40 @@ def load_rules(path: Path) -> ExerciseRules:
         raise RuleFileError(f"{path}: not a UTF-8 text file") from None
     except tomllib.TOMLDecodeError as error:
         raise RuleFileError(f"{path}: TOML syntax error: {error}") from None
-    reader = _Reader(path, table)
+    reader = _Reader(path, table, "")
     exercise_id = reader.text("id")
     if exercise_id != path.stem:
         raise reader.fail("id", f"{exercise_id!r} must match the file name {path.stem!r}")
     views = reader.views("views")
-    raw_cues = table.get("cues")
-    if not isinstance(raw_cues, list) or not raw_cues or not all(isinstance(c, dict) for c in raw_cues):
-        raise reader.fail("cues", "must be a non-empty array of tables ([[cues]])")
-    cues = tuple(_read_cue(_Reader(path, c, f"cues[{i}]."), views) for i, c in enumerate(raw_cues))
+    raw_cues = _tables(path, table, "cues", required=True)
+    cues = tuple(_read_cue(_Reader(path, c, "cues", f"cues[{i}]."), views) for i, c in enumerate(raw_cues))
     seen: set[str] = set()
     for index, cue in enumerate(cues):
         if cue.id in seen:
             raise RuleFileError(f"{path}: cues[{index}].id: duplicate cue id {cue.id!r}")
         seen.add(cue.id)
-    min_reps = int(reader.number("min_reps", 10, 1, 1000))
-    return ExerciseRules(
+    raw_criteria = _tables(path, table, "recognize", required=False)
+    criteria = tuple(_read_criterion(_Reader(path, c, "recognize", f"recognize[{i}]."))
+                     for i, c in enumerate(raw_criteria))  # fmt: skip
+    min_reps = int(reader.number("min_reps"))
+    max_reps = int(reader.number("max_reps"))
+    if max_reps < min_reps:
+        raise reader.fail("max_reps", f"must be at least min_reps ({min_reps})")
+    rules = ExerciseRules(
         id=exercise_id,
         name=reader.text("name"),
-        description=reader.text("description", ""),
+        description=reader.text("description"),
         views=views,
-        sides=reader.text("sides", "both", SIDEDNESS),
-        rep=_read_rep(reader),
+        sides=reader.choice("sides"),
+        rep=_read_rep(path, table),
         cues=cues,
         min_reps=min_reps,
-        max_reps=int(reader.number("max_reps", 20, min_reps, 1000)),
+        max_reps=max_reps,
         source=path,
+        recognize=criteria,
     )
+    reader.reject_unknown()
+    return rules
 
 
 def load_folder(folder: Path) -> dict[str, ExerciseRules]:
@@ -263,7 +260,5 @@ def find_exercise(exercise_id: str, folder: Path | None = None) -> ExerciseRules
     """The rules of one exercise; unknown ids raise an error listing the valid ones."""
     catalogue = load_all(folder)
     if exercise_id not in catalogue:
-        from formcheck.errors import BadInputError
-
         raise BadInputError(f"unknown exercise {exercise_id!r}; choose one of: {', '.join(sorted(catalogue))}")
     return catalogue[exercise_id]

@@ -1,0 +1,136 @@
+"""Judging the whole set: rep range, sides, each cue over the set, findings and the score -> a SetResult."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from formcheck.analysis.judge import CueVerdict, judge_sides, view_reason
+from formcheck.analysis.result import CueSummary, Finding, RepResult, SetResult, SourceInfo
+from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.pose.frame import PoseFrame
+from formcheck.rules.model import ExerciseRules
+
+SET_FAULT_PENALTY = 10.0
+NOBODY_REASON = "nobody was seen in the video"
+
+
+def cue_message(template: str, value: float | None) -> str:
+    """A cue's message with its measured value filled in."""
+    try:
+        return template.format(value=value if value is not None else float("nan"))
+    except (ValueError, TypeError):
+        return template
+
+
+def _rep_range_finding(rules: ExerciseRules, count: int, end_s: float) -> Finding | None:
+    if not count or rules.min_reps <= count <= rules.max_reps:
+        return None
+    few = count < rules.min_reps
+    per_side = " per side." if rules.sides == "alternating" else "."
+    return Finding("rep_range", None, 0.0, end_s, float(count),
+                   f"{count} reps: the article asks for {rules.min_reps}-{rules.max_reps} reps{per_side}",
+                   "Build up to at least 10 controlled reps." if few else "Stop at 20 reps and add weight instead.")
+
+
+def _set_verdicts(analyzer: SetAnalyzer, end_s: float) -> tuple[list[Finding], dict[str, CueVerdict]]:
+    """Verdicts of the set-level cues (sides) and the findings they raise."""
+    rules = analyzer.rules
+    findings: list[Finding] = []
+    verdicts: dict[str, CueVerdict] = {}
+    by_side = analyzer.reps_by_side()
+    for cue in rules.cues:
+        if cue.kind != "sides":
+            continue
+        if analyzer.frames_with_person == 0 or analyzer.view not in cue.views:
+            reason = NOBODY_REASON if analyzer.frames_with_person == 0 else view_reason(cue, analyzer.view or "")
+            verdicts[cue.id] = CueVerdict(cue.id, False, False, None, reason)
+            continue
+        verdict = judge_sides(cue, by_side or {})
+        verdicts[cue.id] = verdict
+        if verdict.fault:
+            findings.append(Finding(cue.id, None, 0.0, end_s, verdict.value, cue_message(cue.message, verdict.value),
+                                    cue.fix))  # fmt: skip
+    return findings, verdicts
+
+
+def _worst(verdicts: list[CueVerdict]) -> float | None:
+    faulty = [v.value for v in verdicts if v.fault and v.value is not None]
+    return float(np.median(faulty)) if faulty else None
+
+
+def _cue_summaries(analyzer: SetAnalyzer, reps: list[RepResult], set_verdicts: dict[str, CueVerdict]):
+    summaries = []
+    for cue in analyzer.rules.cues:
+        verdicts = [v for rep in reps for v in rep.verdicts if v.cue_id == cue.id]
+        if cue.id in set_verdicts:
+            verdicts = [set_verdicts[cue.id]]
+        checked = any(v.checked for v in verdicts)
+        reasons = sorted({v.reason for v in verdicts if not v.checked and v.reason})
+        if not verdicts:
+            reasons = [view_reason(cue, analyzer.view) if analyzer.view not in cue.views else "no reps to judge"]
+            if analyzer.frames_with_person == 0:
+                reasons = [NOBODY_REASON]
+        summaries.append(CueSummary(
+            id=cue.id,
+            checked=checked,
+            fault=any(v.fault for v in verdicts),
+            reps_with_fault=sum(1 for v in verdicts if v.fault) if cue.kind != "sides" else None,
+            worst=_worst(verdicts),
+            not_checked_reason=None if checked else "; ".join(reasons),
+        ))  # fmt: skip
+    return tuple(summaries)
+
+
+def summarize(
+    analyzer: SetAnalyzer,
+    source: SourceInfo,
+    *,
+    complete: bool,
+    interruption: str | None,
+    analysed_at: str,
+    keyframes: Mapping[int, tuple[bytes, PoseFrame]] | None = None,
+    recognition: Mapping[str, Any] | None = None,
+    camera_advice: tuple[str, ...] = (),
+) -> SetResult:
+    """Judge the set as a whole and freeze everything into a SetResult."""
+    rules, reps = analyzer.rules, list(analyzer.reps)
+    findings = [
+        Finding(v.cue_id, rep.index, round(rep.start_s, 3), round(rep.end_s, 3), v.value,
+                cue_message(rules.cue(v.cue_id).message, v.value), rules.cue(v.cue_id).fix)
+        for rep in reps for v in rep.verdicts if v.fault
+    ]  # fmt: skip
+    range_finding = _rep_range_finding(rules, analyzer.rep_count, source.duration_s)
+    set_findings = [range_finding] if range_finding else []
+    sides_findings, set_verdicts = _set_verdicts(analyzer, source.duration_s)
+    set_findings += sides_findings
+    rep_scores = [r.score for r in reps]
+    score = None
+    if rep_scores:
+        score = round(max(0.0, float(np.mean(rep_scores)) - SET_FAULT_PENALTY * len(set_findings)), 1)
+    by_side = analyzer.reps_by_side()
+    return SetResult(
+        rules=rules,
+        source=source,
+        complete=complete,
+        interruption=interruption,
+        analysed_at=analysed_at,
+        view=analyzer.view,
+        near_side=analyzer.near_side,
+        reps=tuple(reps),
+        partial_reps=tuple(analyzer.partials),
+        reps_by_side=MappingProxyType(by_side) if by_side is not None else None,
+        cues=_cue_summaries(analyzer, reps, set_verdicts),
+        findings=tuple(findings + set_findings),
+        score=score,
+        frames_seen=analyzer.frames_seen,
+        frames_with_person=analyzer.frames_with_person,
+        gaps=tuple(analyzer.gaps),
+        log=analyzer.log,
+        recognition=MappingProxyType(dict(recognition)) if recognition else None,
+        camera_advice=tuple(camera_advice),
+        keyframes=MappingProxyType(dict(keyframes or {})),
+    )

@@ -1,0 +1,103 @@
+"""The rule model: what one exercise's rule file holds, as frozen records."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+VIEWS = ("front", "side", "three_quarter", "back")
+SPACES = ("auto", "image", "world")
+PHASES = ("rep", "top", "start")
+KINDS = ("range", "hold", "sides")
+CHECKS = ("throughout", "reaches")
+SIDEDNESS = ("both", "alternating")
+RECOGNITION_FLOOR = 0.05  # smallest membership (a clear mismatch), so scores stay comparable
+
+
+@dataclass(frozen=True)
+class RepDefinition:
+    """How a rep shows in a smoothed signal: hysteresis thresholds, minimum duration and hold."""
+
+    signal: str
+    space: str
+    enter: float
+    exit: float
+    top: float
+    min_peak: float
+    min_duration_s: float
+    smoothing_s: float
+    hold_s: float
+    partial_fraction: float
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One coaching cue of the article, turned into a check."""
+
+    id: str
+    cue: str
+    kind: str
+    measure: str | None
+    space: str
+    phase: str
+    min: float | None
+    max: float | None
+    baseline: str | None
+    check: str
+    views: tuple[str, ...]
+    weight: float
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A recognition criterion: a clip feature should lie in ``full``; membership falls to 0 at the ``zero`` edges."""
+
+    feature: str
+    zero_lo: float
+    full_lo: float
+    full_hi: float
+    zero_hi: float
+    weight: float
+    says: str  # what it checks, for the reason text
+    decisive: bool = True  # a clear mismatch rules the exercise out (not for what can also be a form fault)
+
+    def membership(self, value: float, unknown: float) -> float:
+        """Trapezoid membership of ``value`` in [RECOGNITION_FLOOR, 1]; ``unknown`` when it could not be measured."""
+        if math.isnan(value):
+            return unknown
+        if value < self.full_lo:
+            m = (value - self.zero_lo) / (self.full_lo - self.zero_lo) if self.full_lo > self.zero_lo else 0.0
+        elif value > self.full_hi:
+            m = (self.zero_hi - value) / (self.zero_hi - self.full_hi) if self.zero_hi > self.full_hi else 0.0
+        else:
+            m = 1.0
+        return max(RECOGNITION_FLOOR, min(1.0, m))
+
+
+@dataclass(frozen=True)
+class ExerciseRules:
+    """An exercise: its name, recommended views, rep definition, cues and how to recognise it."""
+
+    id: str
+    name: str
+    description: str
+    views: tuple[str, ...]
+    sides: str
+    rep: RepDefinition
+    cues: tuple[Cue, ...]
+    min_reps: int
+    max_reps: int
+    source: Path
+    recognize: tuple[Criterion, ...] = ()
+
+    def cue(self, cue_id: str) -> Cue:
+        """The cue with this id."""
+        return next(c for c in self.cues if c.id == cue_id)
+
+    @property
+    def recognisable(self) -> bool:
+        """True when the rule file says how to recognise the exercise (otherwise it is never guessed)."""
+        return bool(self.recognize)
