@@ -7,7 +7,7 @@ import numpy as np
 from formcheck.analysis.counter import RepCounter
 from formcheck.rules.model import RepDefinition
 
-DEFINITION = RepDefinition(signal="arm_raise", space="world", enter=35, exit=25, top=85, min_peak=40,
+DEFINITION = RepDefinition(signal="arm_raise", space="world", rest=10, top=85, min_peak=40,
                            min_duration_s=0.6, smoothing_s=0.05, hold_s=0, partial_fraction=0.5)  # fmt: skip
 
 

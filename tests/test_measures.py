@@ -139,3 +139,37 @@ def test_arm_raise_in_a_side_view_uses_the_elbow_height() -> None:
     assert get_measure("arm_raise")(level, "left") == pytest.approx(90.0)
     assert get_measure("arm_raise")(hanging, "left") == pytest.approx(0.0)
     assert get_measure("arm_raise")(half, "left") == pytest.approx(60.0, abs=0.01)
+
+
+def test_elbow_rise_is_linear_in_height_from_hanging_to_shoulder_level() -> None:
+    # torso 200 px, upper arm 120 px (> 0.55 torso lengths, so its own length is used)
+    hanging = image_body(left_shoulder=(500, 300), left_hip=(500, 500), left_elbow=(500, 420))
+    level = image_body(left_shoulder=(500, 300), left_hip=(500, 500), left_elbow=(380, 300))
+    at_45 = image_body(left_shoulder=(500, 300), left_hip=(500, 500),
+                       left_elbow=(500 - 120 * math.sin(math.pi / 4), 300 + 120 * math.cos(math.pi / 4)))
+    rise = get_measure("elbow_rise")
+    assert rise(hanging, "left") == pytest.approx(0.0, abs=1e-9)
+    assert rise(level, "left") == pytest.approx(1.0)
+    assert rise(at_45, "left") == pytest.approx(1 - math.cos(math.pi / 4))
+
+
+def test_elbow_rise_ignores_a_lean_more_than_the_arm_angle_does() -> None:
+    lean = math.radians(25)  # the arm hangs 25 degrees off the vertical, as in a hinge or a sway
+    body = image_body(left_shoulder=(500, 300), left_hip=(500, 500),
+                      left_elbow=(500 + 120 * math.sin(lean), 300 + 120 * math.cos(lean)))
+    assert get_measure("arm_raise")(body, "left") == pytest.approx(25.0, abs=1e-4)  # pixels are float32
+    assert get_measure("elbow_rise")(body, "left") == pytest.approx(1 - math.cos(lean))  # 0.094
+
+
+def test_elbow_rise_takes_a_foreshortened_arm_at_its_anthropometric_length() -> None:
+    # the arm points at the camera: it looks 30 px long, but is at least 0.55 torso lengths (110 px)
+    body = image_body(left_shoulder=(500, 300), left_hip=(500, 500), left_elbow=(500, 330))
+    assert get_measure("elbow_rise")(body, "left") == pytest.approx(1 - 30 / 110)
+
+
+def test_hip_extension_takes_the_straighter_side_so_a_lifted_knee_is_not_a_lowered_hip() -> None:
+    straight = {"left_shoulder": (0, 500), "left_hip": (100, 450), "left_knee": (200, 400),
+                "right_shoulder": (0, 510), "right_hip": (100, 460)}
+    marching = image_body(**straight, right_knee=(150, 300))  # the right knee lifted toward the chest
+    assert get_measure("hip_line")(marching, "right") < -30
+    assert get_measure("hip_extension")(marching, "right") == pytest.approx(0.0, abs=1e-6)

@@ -84,6 +84,9 @@ def test_rule_case(path: Path) -> None:
         assert report["reps_by_side"] == expect["reps_by_side"]
     if "partial_reps" in expect:
         assert len(report["partial_reps"]) == expect["partial_reps"]
+    for partial in report["partial_reps"]:  # every attempt is judged: a partial rep carries its faults
+        if "partial_faults" in expect:
+            assert sorted(partial["faults"]) == sorted(expect["partial_faults"]), partial
     expected_faults = expect.get("faults", [])
     for rep in report["reps"]:
         assert sorted(rep["faults"]) == sorted(expected_faults), f"rep {rep['index']}: {rep['faults']}"

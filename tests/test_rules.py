@@ -63,7 +63,7 @@ BASE = (RULES_DIR / "hip_raise.toml").read_text(encoding="utf-8")
         (lambda t: t.replace('measure = "knee_angle"', 'measure = "knee_wobble"'), "cues[0].measure"),
         (lambda t: t.replace('name = "Hip raise"\n', ""), "name"),
         (lambda t: t.replace("min = 65 ", "min = 6500 "), "cues[0].min"),
-        (lambda t: t.replace("enter = -25", "enter = -40"), "rep.exit"),
+        (lambda t: t.replace("top = 0", "top = -50"), "rep.top"),
         (lambda t: t.replace('views = ["side"]\nsides', 'views = ["above"]\nsides'), "views"),
         (lambda t: t.replace('id = "hold_5"', 'id = "Hold Five"'), "cues[3].id"),
         (lambda t: t.replace('fix = "Walk your feet', 'fixx = "Walk your feet'), "cues[0].fix"),

@@ -82,12 +82,19 @@ def render() -> str:
         f"- **Holds.** The top is held while the smoothed signal stays within {counter.HOLD_BAND:.0%} of the rep's "
         f"range of its held top (the rep's {counter.HOLD_TOP_QUANTILE:.0%} percentile, so a one-frame spike does "
         "not hide a steady hold); the longest such stretch is compared with a hold cue's `min`.",
-        f"- **Counting.** A movement starts when the smoothed signal rises {counter.START_FRACTION:.0%} of this "
-        f"person's range above their rest, and never below `enter`; it ends when the signal is back within "
-        f"{counter.RETURN_FRACTION:.0%} of its range of the rest it started from. Once reps are known the levels "
-        "follow the person's own range of motion, so somebody whose arms never fully straighten is still "
-        "counted. A movement whose peak stays below `min_peak`, or that is smaller than `partial_fraction` of "
-        "the set's typical rep, is a *partial rep*: reported and judged like a rep, not counted.",
+        f"- **Counting.** Each frame's signal passes a median of {counter.MEDIAN_SAMPLES} samples (a one-frame "
+        "flip of the skeleton is dropped) and exponential smoothing (`smoothing_s`). A movement starts when the "
+        f"signal rises {counter.START_FRACTION:.0%} of the range above the rest it came from, and ends when it is "
+        f"back within {counter.RETURN_FRACTION:.0%} of its amplitude of that rest. The range is `top - rest` until "
+        "reps are counted, then the person's own typical rep (never below "
+        f"{counter.MIN_RANGE_FRACTION:.0%} of `top - rest`), so nothing depends on absolute levels that one "
+        "camera or one body would read differently. A clip that opens at the top does not count that first "
+        f"descent, and a movement cut off by more than {counter.MAX_GAP_S:g} s without the person counts if it "
+        "reached the top.",
+        "- **Counted or partial.** A movement whose peak stays below `min_peak`, that is smaller than "
+        "`partial_fraction` of the set's typical rep, or that is quicker than `min_duration_s`, is a *partial "
+        "rep*: reported and judged against every cue like a rep, with the range cue naming the shortfall, but "
+        "not counted.",
         f"- **Recognition.** Each criterion maps its feature through the `zero`/`full` trapezoid to a membership "
         f"in [{RECOGNITION_FLOOR}, 1] ({recognize.UNKNOWN_MEMBERSHIP} when the feature "
         "could not be measured); an exercise's score is the weighted geometric mean of its memberships. The "

@@ -1,24 +1,38 @@
-"""Rep counting: a hysteresis state machine on a smoothed signal, fed by timestamps. It draws nothing."""
+"""Rep counting: a state machine on a robustly smoothed signal, fed by timestamps. It draws nothing.
+
+A movement is found relative to this person's rest and range of motion, never by absolute levels: it starts
+when the signal rises ``START_FRACTION`` of the range above the rest it came from, and ends when it has come back
+``1 - RETURN_FRACTION`` of the way. Before any rep is known the range is the rule file's ``top - rest``; after,
+it is the person's own typical rep. Whether the movement went deep enough is a separate question: a movement
+that peaks below ``min_peak`` (or is much smaller than the person's other reps, or quicker than a controlled rep)
+is a *partial rep*, reported and judged, not counted.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from statistics import median
 
 from formcheck.rules.model import RepDefinition
 
+START_FRACTION = 0.15  # a movement starts this share of the range above the rest it came from
+REST_FRACTION = 0.08   # the signal is at rest within this share of the range above its low
+RETURN_FRACTION = 0.3  # a movement ends when the signal is back within this share of its amplitude of its base
+MIN_RANGE_FRACTION = 0.5  # the range used never shrinks below half the rule file's (noise is not a rep)
 HOLD_BAND = 0.10     # the top is held while the signal stays within 10% of the rep's range of its peak
 HOLD_TOP_QUANTILE = 0.9  # that peak: the rep's 90th percentile, so a brief spike does not hide a steady hold
-RETURN_FRACTION = 0.3  # a rep ends when the signal is back within 30% of its range from where it started
-START_FRACTION = 0.25  # once reps are known, a movement starts this share of a typical rep above the rest
-REST_FRACTION = 0.15   # ... and the signal is at rest within this share of it
-MAX_GAP_S = 1.5      # a rep interrupted by a longer gap in tracking is abandoned
+MAX_GAP_S = 1.5      # a longer gap in tracking ends the movement in progress
+SHORT_OF_THE_TOP = "did not reach the top"
+SMALLER_THAN_USUAL = "much shorter than the other reps"
+SHORTFALLS = (SHORT_OF_THE_TOP, SMALLER_THAN_USUAL)  # partial reps whose range fell short
+MEDIAN_SAMPLES = 3   # a one-frame outlier (a flipped or jumping skeleton) is removed before smoothing
 
 
 @dataclass(frozen=True)
 class RepEvent:
-    """A finished movement: a counted rep or a partial one (reported, not counted)."""
+    """A finished movement: a counted rep or a partial one (reported and judged, not counted)."""
 
     counted: bool
     side: str | None
@@ -32,22 +46,24 @@ class RepEvent:
 
 
 class RepCounter:
-    """Counts reps in one signal: REST until it rises past ``enter``, then UP until it falls below ``exit``."""
+    """Counts reps in one signal: REST until it rises past the start level, then UP until it comes back down."""
 
     def __init__(self, definition: RepDefinition, side: str | None = None) -> None:
         self.definition = definition
         self.side = side
         self.count = 0
         self._amplitudes: list[float] = []
+        self._recent: deque[float] = deque(maxlen=MEDIAN_SAMPLES)
         self._smoothed: float | None = None
         self._last_t: float | None = None
         self._up = False
-        self._rest_since = 0.0        # last time the signal was at rest (below exit)
-        self._rest_low = math.inf     # lowest value of the rest before this rep
+        self._rest_since = 0.0        # last time the signal was at rest
+        self._rest_low = math.inf     # lowest value of the rest before this movement
+        self._reentered = False       # back in view after a gap, not yet moved
         self._start_s = self._top_s = 0.0
         self._peak = -math.inf
-        self._base = definition.exit
-        self._trace: list[tuple[float, float]] = []   # (t, smoothed) since the rep started
+        self._base = definition.rest
+        self._trace: list[tuple[float, float]] = []   # (t, smoothed) since the movement started
 
     @property
     def value(self) -> float | None:
@@ -78,54 +94,48 @@ class RepCounter:
         if self._smoothed is None:
             return 0.0
         d = self.definition
-        return min(1.0, max(0.0, (self._smoothed - d.exit) / (d.top - d.exit)))
+        rest = self._rest_low if math.isfinite(self._rest_low) and not self._up else self._base
+        span = max(d.top - rest, 1e-9)
+        return min(1.0, max(0.0, (self._smoothed - rest) / span))
+
+    def range(self) -> float:
+        """The range of motion the levels are relative to: this person's typical rep once known."""
+        d = self.definition
+        expected = d.top - d.rest
+        if not self._amplitudes:
+            return expected
+        return max(MIN_RANGE_FRACTION * expected, median(self._amplitudes))
 
     def update(self, t_s: float, value: float) -> RepEvent | None:
         """Feed one sample (NaN when the body is not seen); returns an event when a movement ends."""
         if math.isnan(value):
-            if self._up and self._last_t is not None and t_s - self._last_t > MAX_GAP_S:
-                self._up = False   # tracking lost mid-rep: abandon it
-                self._smoothed = None
+            if self._last_t is not None and t_s - self._last_t > MAX_GAP_S:
+                return self._lost()
             return None
-        if not self._up and self._last_t is not None and t_s - self._last_t > MAX_GAP_S:
-            # back in view after a while (e.g. the other side's set): time from here, not from the last rest seen
-            self._rest_since, self._smoothed = t_s, None
+        lost = None
+        if self._last_t is not None and t_s - self._last_t > MAX_GAP_S:
+            lost = self._lost()  # back in view after a while (e.g. the other side's set): time from here
+            self._rest_since, self._rest_low = t_s, math.inf
+            self._recent.clear()
+            self._reentered = True  # the movement may already be under way: it started where it is seen again
         self._smooth(t_s, value)
         s = self._smoothed
         assert s is not None
         if not self._up:
-            begin_level, rest_level = self._rest_levels()
-            if s > begin_level:
+            self._rest_low = min(self._rest_low, s)
+            span = self.range()
+            if s > self._rest_low + START_FRACTION * span:
                 self._begin(t_s, s)
-            else:
-                if s <= rest_level:
-                    self._rest_since = t_s
-                self._rest_low = min(self._rest_low, s)
-            return None
+            elif s <= self._rest_low + (0.0 if self._reentered else REST_FRACTION * span):
+                self._rest_since = t_s
+            return lost
         self._track_top(t_s, s)
-        if s < self._end_level():
+        if s < self._base + RETURN_FRACTION * (self._peak - self._base):
             return self._finish(t_s, interrupted=False)
         return None
 
-    def _rest_levels(self) -> tuple[float, float]:
-        """(level that starts a rep, level that counts as rest), adapted to this person's range of motion.
-
-        The rule file's ``enter``/``exit`` are the floor; once reps are known, a movement starts a quarter of a
-        typical rep above where the signal rested, so somebody whose arms never fully straighten is still counted.
-        """
-        d = self.definition
-        if not self._amplitudes or not math.isfinite(self._rest_low):
-            return d.enter, d.exit
-        amplitude = median(self._amplitudes)
-        return (max(d.enter, self._rest_low + START_FRACTION * amplitude),
-                max(d.exit, self._rest_low + REST_FRACTION * amplitude))
-
-    def _end_level(self) -> float:
-        """A rep ends once the signal is back below ``exit`` or has come 70% of the way back down."""
-        return max(self.definition.exit, self._base + RETURN_FRACTION * (self._peak - self._base))
-
     def finish(self, t_s: float) -> RepEvent | None:
-        """End of the stream: a movement that already reached its top still counts."""
+        """End of the stream: a movement in progress is reported (and counted if it reached the top)."""
         if not self._up:
             return None
         return self._finish(t_s, interrupted=True)
@@ -134,19 +144,29 @@ class RepCounter:
         """Forget everything (a new set)."""
         self.__init__(self.definition, self.side)
 
+    def _lost(self) -> RepEvent | None:
+        """Tracking was lost for a while: the movement in progress ends where it was last seen."""
+        self._smoothed = None
+        if not self._up or self._last_t is None:
+            return None
+        return self._finish(self._last_t, interrupted=True)
+
     def _smooth(self, t_s: float, value: float) -> None:
+        self._recent.append(value)
+        robust = median(self._recent) if len(self._recent) == MEDIAN_SAMPLES else value
         if self._smoothed is None or self._last_t is None:
-            self._smoothed = value
+            self._smoothed = robust
         else:
             dt = max(0.0, t_s - self._last_t)
             tau = self.definition.smoothing_s
             alpha = 1.0 if tau <= 0 else 1.0 - math.exp(-dt / tau)
-            self._smoothed += alpha * (value - self._smoothed)
+            self._smoothed += alpha * (robust - self._smoothed)
         self._last_t = t_s
 
     def _begin(self, t_s: float, s: float) -> None:
         self._up = True
-        self._base = self._rest_low if math.isfinite(self._rest_low) else self.definition.exit
+        self._reentered = False
+        self._base = self._rest_low
         self._start_s = self._rest_since
         self._peak, self._top_s = s, t_s
         self._trace = [(t_s, s)]
@@ -163,7 +183,7 @@ class RepCounter:
         return top - HOLD_BAND * max(top - self._base, 1e-6)
 
     def _longest_hold(self) -> float:
-        """Longest time the signal stayed near its peak during this rep."""
+        """Longest time the signal stayed near its peak during this movement."""
         floor, best, start = self._hold_floor(), 0.0, None
         for t, s in self._trace:
             if s >= floor:
@@ -173,20 +193,21 @@ class RepCounter:
                 start = None
         return best
 
-    def _finish(self, t_s: float, interrupted: bool) -> RepEvent | None:
+    def _finish(self, t_s: float, interrupted: bool) -> RepEvent:
         d = self.definition
         self._up = False
         hold_s = self._longest_hold()
         amplitude = self._peak - self._base
-        self._rest_low, self._rest_since = (self._smoothed if self._smoothed is not None else math.inf), t_s
+        self._rest_low = self._smoothed if self._smoothed is not None else math.inf
+        self._rest_since = t_s
         duration = t_s - self._start_s
-        if duration < d.min_duration_s and not interrupted:
-            return None
         reason = ""
         if self._peak < d.min_peak:
-            reason = "did not reach the top"
+            reason = SHORT_OF_THE_TOP
         elif self._amplitudes and amplitude < d.partial_fraction * median(self._amplitudes):
-            reason = "much shorter than the other reps"
+            reason = SMALLER_THAN_USUAL
+        elif duration < d.min_duration_s and not interrupted:
+            reason = f"quicker than a controlled rep ({duration:.1f} s)"
         counted = not reason
         if counted:
             self.count += 1

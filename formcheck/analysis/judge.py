@@ -86,6 +86,18 @@ def judge_rep(rules: ExerciseRules, view: str, log: FrameLog, event: RepEvent, s
     return tuple(judge_cue(cue, view, log, event, side) for cue in rules.cues if cue.kind != "sides")
 
 
+def name_shortfall(rules: ExerciseRules, verdicts: tuple[CueVerdict, ...]) -> tuple[CueVerdict, ...]:
+    """A partial rep fell short of the range: its range cue (``rep.range_cue``) says so, as a fault."""
+    cue_id = rules.rep.range_cue
+    if cue_id is None:
+        return verdicts
+    short = "fell short of the range (measured by the rep signal)"
+    return tuple(
+        v if v.cue_id != cue_id or v.fault else CueVerdict(cue_id, True, True, v.value, "" if v.checked else short)
+        for v in verdicts
+    )
+
+
 def rep_score(rules: ExerciseRules, verdicts: tuple[CueVerdict, ...]) -> float:
     """0-100: the weighted share of checked cues the rep kept."""
     weights = {cue.id: cue.weight for cue in rules.cues}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.analysis.counter import RepCounter, RepEvent
+from formcheck.analysis.counter import SHORTFALLS, RepCounter, RepEvent
 from formcheck.analysis.framelog import FrameLog
-from formcheck.analysis.judge import judge_rep, rep_score
+from formcheck.analysis.judge import judge_rep, name_shortfall, rep_score
 from formcheck.analysis.result import RepResult
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.measures import SIDES, Body, get_measure
@@ -124,9 +124,11 @@ class SetAnalyzer:
         row = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         if not pose.is_empty:
             self._visibility += side_visibility(pose)
-            bodies = {space: Body(pose, space) for space in ("image", "world")}
-            for i, (_, measure, space) in enumerate(self._measures):
-                body, fn = bodies[self._space(space)], get_measure(measure)
+            bodies = {(space, gate): Body(pose, space, gate) for space in ("image", "world")
+                      for gate in ("visibility", "presence")}  # fmt: skip
+            for i, (key, measure, space) in enumerate(self._measures):
+                gate = "presence" if key == "signal" else "visibility"
+                body, fn = bodies[(self._space(space), gate)], get_measure(measure)
                 row[2 * i] = fn(body, "left")
                 row[2 * i + 1] = fn(body, "right")
         return self.advance(pose.t, row, person=not pose.is_empty)
@@ -145,16 +147,39 @@ class SetAnalyzer:
         self.log.append(t_s, row)
         events: list[RepResult] = []
         for side, counter in self.counters.items():
-            value = row[SIDES.index(side or self.near_side)]
-            event = counter.update(t_s, float(value))
-            if event is not None:
+            event = counter.update(t_s, self._signal(row, side))
+            if event is not None and self._is_this_sides(event):
                 events.append(self._record(event))
         return events
+
+    def _signal(self, row: np.ndarray, side: str | None) -> float:
+        """The rep signal a counter follows: its own side's, or for both sides together the better seen one's
+        (from the front or from behind both are seen alike, so their mean)."""
+        left, right = float(row[0]), float(row[1])
+        if side is not None:
+            return left if side == "left" else right
+        if self.view in ("front", "back") and not (np.isnan(left) or np.isnan(right)):
+            return (left + right) / 2
+        near, far = (left, right) if self.near_side == "left" else (right, left)
+        return far if np.isnan(near) else near
+
+    def _is_this_sides(self, event: RepEvent) -> bool:
+        """One arm works at a time: a movement of one side while the other moved more is the other side's."""
+        if event.side is None:
+            return True
+        other = "right" if event.side == "left" else "left"
+        values = self.log.column("signal", other, self.log.window(event.start_s, event.end_s))
+        values = values[~np.isnan(values)]
+        if values.size < 3:
+            return True
+        return float(np.percentile(values, 95) - np.percentile(values, 5)) < event.amplitude
 
     def _record(self, event: RepEvent) -> RepResult:
         """Judge a finished movement: a counted rep, or a partial rep (judged the same way, not counted)."""
         side = event.side or self.near_side
         verdicts = judge_rep(self.rules, self.view or "front", self.log, event, side)
+        if not event.counted and event.reason in SHORTFALLS:
+            verdicts = name_shortfall(self.rules, verdicts)
         attempts = self.reps if event.counted else self.partials
         result = RepResult(
             index=len(attempts) + 1,

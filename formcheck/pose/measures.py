@@ -18,6 +18,7 @@ from formcheck.pose.landmarks import Landmark
 
 Side = Literal["left", "right"]
 Space = Literal["image", "world"]
+Gate = Literal["visibility", "presence"]
 SIDES: tuple[Side, Side] = ("left", "right")
 MIN_VISIBILITY = 0.5
 UPPER_ARM_TO_TORSO = 0.55  # shoulder-elbow over shoulder-hip length in adults (anthropometric tables: ~0.55-0.65)
@@ -31,9 +32,12 @@ class Body:
     MediaPipe's metric 3D estimate around the hips (needed when limbs move toward the camera).
     """
 
-    def __init__(self, frame: PoseFrame, space: Space) -> None:
+    def __init__(self, frame: PoseFrame, space: Space, gate: Gate = "visibility") -> None:
         self.frame = frame
         self.space = space
+        # Cues are judged on joints the camera sees (visibility); the rep signal needs joints that are in the
+        # picture (presence): seen from behind, wrists have visibility under 0.1 and presence above 0.8.
+        self._confidence = frame.presence if gate == "presence" else frame.visibility
         if space == "image":
             xy = frame.pixel_xy()
             self._points = np.column_stack([xy[:, 0], -xy[:, 1], np.zeros(len(xy))]).astype(np.float64)
@@ -41,8 +45,8 @@ class Body:
             self._points = frame.world_xyz.astype(np.float64) * np.array([1.0, -1.0, -1.0])
 
     def visible(self, *landmarks: Landmark) -> bool:
-        """True when all the landmarks are seen with enough confidence."""
-        return bool(np.all(self.frame.visibility[list(landmarks)] >= MIN_VISIBILITY))
+        """True when all the landmarks are seen (or, with the presence gate, in the picture) confidently enough."""
+        return bool(np.all(self._confidence[list(landmarks)] >= MIN_VISIBILITY))
 
     def p(self, landmark: Landmark) -> np.ndarray:
         """Position of a landmark in this space (y up)."""
@@ -137,6 +141,31 @@ def arm_raise(body: Body, side: Side) -> float:
     return float(np.degrees(np.arccos(np.clip(drop / length, -1.0, 1.0))))
 
 
+def elbow_rise(body: Body, side: Side) -> float:
+    """How far the elbow has risen from hanging below the shoulder, in upper-arm lengths: 0 hanging, 1 level
+    with the shoulder (the top of a fly, a T raise or a row).
+
+    Height is linear in the lift, 1 - cos of the upper arm's angle: an arm leaning 25 degrees off the vertical
+    (a hinge, a sway) reads 0.09, a raise to shoulder height 1.0, so only raising the arm moves it. The upper arm's
+    length is its measured length, at least ``UPPER_ARM_TO_TORSO`` torso lengths (an arm pointing at the camera
+    looks short in the picture; its height survives the projection).
+    """
+    if not _needs(body, side, "shoulder", "elbow", "hip"):
+        return NAN
+    upper_arm = body.joint(side, "elbow") - body.joint(side, "shoulder")
+    length = max(float(np.linalg.norm(upper_arm)), UPPER_ARM_TO_TORSO * body.torso_length(side))
+    return 1.0 + float(upper_arm[1]) / length
+
+
+def hip_extension(body: Body, side: Side) -> float:
+    """The straighter of the two shoulder-hip-knee lines (as ``hip_line``; 0 straight, negative sagging).
+
+    Lifting one knee (a bridge march) bends only that side's line, so the hips held up still read as up.
+    """
+    values = [v for v in (hip_line(body, "left"), hip_line(body, "right")) if not np.isnan(v)]
+    return max(values) if values else NAN
+
+
 def wrist_above_elbow(body: Body, side: Side) -> float:
     """Height of the wrist above the elbow in torso lengths (negative: wrist below elbow)."""
     if not _needs(body, side, "shoulder", "hip", "elbow", "wrist"):
@@ -211,6 +240,8 @@ MEASURES: dict[str, Measure] = {
     "hip_line": hip_line,
     "hip_lift": hip_lift,
     "arm_raise": arm_raise,
+    "elbow_rise": elbow_rise,
+    "hip_extension": hip_extension,
     "wrist_above_elbow": wrist_above_elbow,
     "elbow_lift": elbow_lift,
     "hand_to_ribcage": hand_to_ribcage,
@@ -221,6 +252,7 @@ MEASURES: dict[str, Measure] = {
 
 UNITS: dict[str, str] = {name: "°" for name in MEASURES} | {
     "wrist_above_elbow": "torso lengths",
+    "elbow_rise": "upper-arm lengths",
     "elbow_lift": "torso lengths",
     "hand_to_ribcage": "torso lengths",
     "neck_length": "torso lengths",

@@ -84,7 +84,7 @@ def timeline_svg(result: SetResult, report: dict[str, Any]) -> str | None:
         FigureCanvasAgg(figure)
         axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
         for ax, panel in zip(axes, panels, strict=True):
-            _draw_panel(ax, panel, times, log, sides, reps, result.rules.rep.enter)
+            _draw_panel(ax, panel, times, log, sides, reps, result.rules.rep.min_peak)
         axes[-1].set_xlabel("time (s)")
         axes[-1].set_xlim(float(times[0]), float(times[-1]) if times[-1] > times[0] else float(times[0]) + 1.0)
         if len(sides) > 1 or result.rules.sides == "alternating":

@@ -112,19 +112,21 @@ def _read_rep(path: Path, table: dict[str, Any]) -> RepDefinition:
     definition = RepDefinition(
         signal=rep.measure("signal"),
         space=rep.choice("space"),
-        enter=rep.number("enter"),
-        exit=rep.number("exit"),
+        rest=rep.number("rest"),
         top=rep.number("top"),
         min_peak=rep.number("min_peak"),
         min_duration_s=rep.number("min_duration_s"),
         smoothing_s=rep.number("smoothing_s"),
         hold_s=rep.number("hold_s"),
         partial_fraction=rep.number("partial_fraction"),
+        range_cue=rep.table.get("range_cue"),
     )
-    if definition.exit >= definition.enter:
-        raise rep.fail("exit", f"must be below enter ({definition.enter})")
-    if not definition.enter <= definition.min_peak <= definition.top:
-        raise rep.fail("min_peak", f"must lie between enter ({definition.enter}) and top ({definition.top})")
+    if definition.range_cue is not None and not isinstance(definition.range_cue, str):
+        raise rep.fail("range_cue", f"must be a cue id, got {definition.range_cue!r}")
+    if definition.top <= definition.rest:
+        raise rep.fail("top", f"must be above rest ({definition.rest})")
+    if not definition.rest < definition.min_peak <= definition.top:
+        raise rep.fail("min_peak", f"must lie above rest ({definition.rest}) and at most top ({definition.top})")
     rep.reject_unknown()
     return definition
 
@@ -213,6 +215,11 @@ def load_rules(path: Path) -> ExerciseRules:
         if cue.id in seen:
             raise RuleFileError(f"{path}: cues[{index}].id: duplicate cue id {cue.id!r}")
         seen.add(cue.id)
+    rep = _read_rep(path, table)
+    range_cues = [c.id for c in cues if c.kind == "range"]
+    if rep.range_cue is not None and rep.range_cue not in range_cues:
+        raise RuleFileError(f"{path}: rep.range_cue: {rep.range_cue!r} is not a range cue of this file; "
+                            f"valid: {', '.join(range_cues)}")
     raw_criteria = _tables(path, table, "recognize", required=False)
     criteria = tuple(_read_criterion(_Reader(path, c, "recognize", f"recognize[{i}]."))
                      for i, c in enumerate(raw_criteria))  # fmt: skip
@@ -226,7 +233,7 @@ def load_rules(path: Path) -> ExerciseRules:
         description=reader.text("description"),
         views=views,
         sides=reader.choice("sides"),
-        rep=_read_rep(path, table),
+        rep=rep,
         cues=cues,
         min_reps=min_reps,
         max_reps=max_reps,

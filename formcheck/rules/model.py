@@ -17,18 +17,18 @@ RECOGNITION_FLOOR = 0.05  # smallest membership (a clear mismatch), so scores st
 
 @dataclass(frozen=True)
 class RepDefinition:
-    """How a rep shows in a smoothed signal: hysteresis thresholds, minimum duration and hold."""
+    """How a rep shows in a smoothed signal: its rest and top, what counts as reaching it, duration and hold."""
 
     signal: str
     space: str
-    enter: float
-    exit: float
+    rest: float
     top: float
     min_peak: float
     min_duration_s: float
     smoothing_s: float
     hold_s: float
     partial_fraction: float
+    range_cue: str | None = None  # the cue that names the shortfall of a rep that did not reach the top
 
 
 @dataclass(frozen=True)

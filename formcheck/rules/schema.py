@@ -64,13 +64,12 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("rep", "signal", "measure", "The measure whose rise and fall is one rep."),
     KeySpec("rep", "space", "choice", "Where the signal is measured: `image` (the picture), `world` (MediaPipe's "
             "metric 3D) or `auto` (image from the side, world otherwise).", default="auto", choices=SPACES),
-    KeySpec("rep", "enter", "number", "A movement starts when the smoothed signal rises past this (the floor of "
-            "the counter's adaptive start level).", unit="signal"),
-    KeySpec("rep", "exit", "number", "Rest level: the signal is at rest below this; must be below `enter`.",
-            unit="signal"),
-    KeySpec("rep", "top", "number", "The signal at the top of a good rep (for progress displays).", unit="signal"),
+    KeySpec("rep", "rest", "number", "The signal at rest (the starting position). With `top` it gives the range "
+            "of motion the counter works in until it knows the person's own.", unit="signal"),
+    KeySpec("rep", "top", "number", "The signal at the top of a good rep; above `rest`.", unit="signal"),
     KeySpec("rep", "min_peak", "number", "A movement whose peak stays below this is a partial rep: reported and "
-            "judged, not counted. Between `enter` and `top`.", unit="signal"),
+            "judged, not counted. Between `rest` and `top`: it comes from the article (e.g. the elbow past "
+            "halfway up), not from the levels that find a movement.", unit="signal"),
     KeySpec("rep", "min_duration_s", "number", "Shortest rep; quicker flickers are noise.", default=0.5,
             unit="s", low=0.0, high=30.0),
     KeySpec("rep", "smoothing_s", "number", "Time constant of the signal's exponential smoothing.", default=0.1,
@@ -79,6 +78,9 @@ KEYS: tuple[KeySpec, ...] = (
             unit="s", low=0.0, high=60.0),
     KeySpec("rep", "partial_fraction", "number", "A movement smaller than this share of the set's typical rep is "
             "a partial rep.", default=0.4, unit="share", low=0.0, high=1.0),
+    KeySpec("rep", "range_cue", "text", "Id of the range cue (e.g. `hip_line`, `raise_height`) that names the "
+            "shortfall of a partial rep: a movement that stayed below `min_peak` is reported with that cue broken.",
+            default=None),
     KeySpec("cues", "id", "text", "Stable cue code, lower_snake_case; reports and tests use it."),
     KeySpec("cues", "cue", "text", "The article's wording of the cue."),
     KeySpec("cues", "kind", "choice", "`range`: a measure kept within min/max; `hold`: the top held at least `min` "
