@@ -76,6 +76,11 @@ def torso_incline(body: Body, side: Side) -> float:
     return elevation(body.joint(side, "shoulder") - body.joint(side, "hip"))
 
 
+def hip_hinge(body: Body, side: Side) -> float:
+    """How far the torso is tipped forward from upright: 0 standing tall, 90 parallel to the floor."""
+    return 90.0 - torso_incline(body, side)
+
+
 def torso_lean(body: Body, side: Side) -> float:
     """Torso angle from vertical when sitting, positive leaning back (away from the knees)."""
     if not _needs(body, side, "shoulder", "hip", "knee"):
@@ -234,6 +239,7 @@ Measure = Callable[[Body, Side], float]
 MEASURES: dict[str, Measure] = {
     "torso_incline": torso_incline,
     "torso_lean": torso_lean,
+    "hip_hinge": hip_hinge,
     "knee_angle": knee_angle,
     "elbow_angle": elbow_angle,
     "elbow_flexion": elbow_flexion,
