@@ -37,8 +37,8 @@ def hinge_pose(t_s: float) -> PoseFrame:
     joints = {"SHOULDER": shoulder, "ELBOW": shoulder + np.array([0.0, 0.3]),
               "WRIST": shoulder + np.array([0.0, 0.55]),
               "HIP": np.zeros(2), "KNEE": np.array([0.05, 0.45]), "ANKLE": np.array([0.0, 0.9]),
-              "HEEL": np.array([-0.05, 0.93]), "FOOT_INDEX": np.array([0.15, 0.93]), "EAR": head - np.array([0.05, 0.0]),
-              "EYE": head + np.array([0.03, 0.0])}  # fmt: skip
+              "HEEL": np.array([-0.05, 0.93]), "FOOT_INDEX": np.array([0.15, 0.93]),
+              "EAR": head - np.array([0.05, 0.0]), "EYE": head + np.array([0.03, 0.0])}  # fmt: skip
     world = np.zeros((NUM_LANDMARKS, 3))
     for landmark in Landmark:
         part = landmark.name.removeprefix("LEFT_").removeprefix("RIGHT_")
