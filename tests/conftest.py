@@ -13,6 +13,14 @@ SHARED = REPO.parent / "shared"
 REALWORLD = SHARED / "realworld"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def history_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Sets recorded by the tests (and the formcheck processes they start) never reach the user's history."""
+    import os
+
+    os.environ["FORMCHECK_DATA_DIR"] = str(tmp_path_factory.mktemp("formcheck-data"))
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The default pose model, downloaded or built (offline fallback) and cached by formcheck.perception.model."""

@@ -62,35 +62,50 @@ def history(
 
 
 def print_table(console: Console, sets: list, where: Path) -> None:
-    """The sets as a terminal table."""
+    """The sets as a terminal table (a narrow terminal leaves out the notes, and the person when there is one)."""
+    from rich import box
+
     from formcheck.history.targets import target_for
 
     if not sets:
-        console.print(f"no sets recorded ({where})", highlight=False)
+        console.print(f"no sets recorded ({escape(str(where))})", highlight=False, soft_wrap=True)
         return
-    table = Table(title=f"{len(sets)} set{'s' if len(sets) != 1 else ''} ({escape(str(where))})", title_justify="left")
-    for name, justify in (("id", "right"), ("date", "left"), ("person", "left"), ("exercise", "left"),
-                          ("reps", "right"), ("partial", "right"), ("score", "right"), ("range of motion", "left"),
-                          ("hold", "right"), ("pain", "right"), ("effort", "right"), ("note", "left")):  # fmt: skip
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    title = f"{len(sets)} set{'s' if len(sets) != 1 else ''} ({escape(str(where))})"
+    console.print(title, highlight=False, soft_wrap=True)
+    narrow = console.width < 110
+    columns = ["id", "date", "person", "exercise", "reps", "partial", "score", "range", "hold", "pain", "effort",
+               "note"]  # fmt: skip
+    if narrow:
+        columns.remove("note")
+        if len({s.person for s in sets}) == 1:
+            columns.remove("person")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True, show_edge=False)
+    headers = {"partial": "part", "effort": "rpe"} if narrow else {}
+    for name in columns:
+        left = name in ("date", "person", "exercise", "range", "note")
+        table.add_column(headers.get(name, name), justify="left" if left else "right", no_wrap=name != "note",
+                         overflow="ellipsis")  # fmt: skip
     for s in sets:
-        reps = f"{s.rep_count}" + (f" (L{s.reps_left} R{s.reps_right})" if s.reps_left is not None else "")
         ranges = []
         for rom in s.range_of_motion:
             target = target_for(s.exercise, rom.metric)
             if rom.metric != "hold" and target and rom.achieved is not None:
-                achieved, goal = _fmt(rom.achieved, rom.unit), _fmt(rom.target, rom.unit)
-                ranges.append(f"{target.label.lower()} {achieved} (target {goal})")
-        table.add_row(
-            str(s.id), f"{s.when:%Y-%m-%d %H:%M}", escape(s.person), escape(s.exercise) + ("" if s.complete else " *"),
-            reps, str(s.partial_reps), "-" if s.score is None else f"{s.score:.0f}", "; ".join(ranges) or "-",
-            "-" if s.hold_s is None or not target_for(s.exercise, "hold") else f"{s.hold_s:.1f} s",
-            _opt(s.pain), _opt(s.effort),
-            escape((s.note or "")[:40] + ("…" if s.note and len(s.note) > 40 else "")),
-        )  # fmt: skip
+                ranges.append(f"{_fmt(rom.achieved, rom.unit)} of {_fmt(rom.target, rom.unit)}")
+        cells = {
+            "id": str(s.id), "date": f"{s.when:%Y-%m-%d}" if narrow else f"{s.when:%Y-%m-%d %H:%M}",
+            "person": escape(s.person), "exercise": escape(s.exercise) + ("" if s.complete else "*"),
+            "reps": f"{s.rep_count}" + (f" ({s.reps_left}/{s.reps_right})" if s.reps_left is not None else ""),
+            "partial": str(s.partial_reps), "score": "-" if s.score is None else f"{s.score:.0f}",
+            "range": "; ".join(ranges) or "-",
+            "hold": "-" if s.hold_s is None or not target_for(s.exercise, "hold") else f"{s.hold_s:.1f} s",
+            "pain": _opt(s.pain), "effort": _opt(s.effort), "note": escape(s.note or ""),
+        }  # fmt: skip
+        table.add_row(*(cells[name] for name in columns))
     console.print(table)
+    notes = ["reps (left/right) for one-arm exercises"]
     if any(not s.complete for s in sets):
-        console.print("[dim]* the analysis stopped before the end of the set[/dim]")
+        notes.append("* the analysis stopped before the end of the set")
+    console.print(f"[dim]{'; '.join(notes)}[/dim]")
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -126,7 +141,7 @@ def export(
             sets = [s for s in sets if s.id in set(ids)]
         export_sets(db, sets, output)
     Console(stderr=True).print(f"exported {len(sets)} set{'s' if len(sets) != 1 else ''} to {escape(str(output))}",
-                               highlight=False)  # fmt: skip
+                               highlight=False, soft_wrap=True)  # fmt: skip
 
 
 def _require_ids(db, ids: list[int]) -> None:
@@ -156,7 +171,7 @@ def import_(
             also = f", {skipped} already there" if skipped else ""
             ids = f" (ids {', '.join(map(str, added))})" if added and len(added) <= 10 else ""
             console.print(f"{escape(str(path))}: imported {len(added)} set{'s' if len(added) != 1 else ''}{ids}{also}",
-                          highlight=False)  # fmt: skip
+                          highlight=False, soft_wrap=True)  # fmt: skip
 
 
 @history_app.command("delete")
@@ -170,4 +185,4 @@ def delete(ids: Annotated[list[int], typer.Argument(help="Set ids (see `formchec
     console = Console(stderr=True)
     for s in deleted:
         console.print(f"deleted set {s.id}: {escape(s.person)}, {s.exercise_name}, {s.when:%Y-%m-%d %H:%M}, "
-                      f"{s.rep_count} reps", highlight=False)  # fmt: skip
+                      f"{s.rep_count} reps", highlight=False, soft_wrap=True)  # fmt: skip

@@ -54,4 +54,4 @@ def progress(
     console = Console(stderr=True)
     for path in report:
         console.print(f"progress report written: {escape(str(path))} ({len(sets)} sets of {escape(name)})",
-                      highlight=False)  # fmt: skip
+                      highlight=False, soft_wrap=True)  # fmt: skip

@@ -18,10 +18,10 @@ ADVICE = "move the file away to start a new history, or run with --no-history"
 class History:
     """An open history database (a context manager); every write is one ``transaction()``."""
 
-    def __init__(self, path: Path | None = None, *, timeout_s: float = BUSY_TIMEOUT_S,
+    def __init__(self, path: Path | None = None, *, timeout_s: float | None = None,
                  migrations: Sequence[Migration] = MIGRATIONS) -> None:  # fmt: skip
         self.path = Path(path) if path is not None else database_path()
-        self.timeout_s = timeout_s
+        self.timeout_s = BUSY_TIMEOUT_S if timeout_s is None else timeout_s
         self.migrations = tuple(migrations)
         self.conn = self._open()
 

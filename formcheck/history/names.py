@@ -21,7 +21,7 @@ def person_name(raw: str) -> str:
         raise BadInputError("--person: the name is empty")
     if len(name) > MAX_NAME:
         raise BadInputError(f"--person: the name has {len(name)} characters; at most {MAX_NAME}")
-    odd = sorted({c for c in name if not _name_character(c)})
+    odd = sorted({c for c in unicodedata.normalize("NFC", raw).strip() if not _name_character(c)})
     if odd:
         listed = " ".join(ascii(c) if unicodedata.category(c)[0] == "C" else c for c in odd)
         raise BadInputError(f"--person {shown}: {listed} not allowed in a name; use letters, digits, spaces, . ' - _")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from formcheck.errors import BadInputError, HistoryError
 from formcheck.history.db import History
@@ -78,7 +79,7 @@ def record_finished(options: HistoryOptions | None, reports: list[dict[str, Any]
         keep = f"the set is kept in {kept}: `formcheck history import {kept}` records it"
         raise HistoryError(f"{error}; {keep}") from None
     for set_id in ids:
-        console.print(f"  recorded in the history as set {set_id} ({context.person})")
+        console.print(f"  recorded in the history as set {set_id} ({escape(context.person)})", soft_wrap=True)
     return ids
 
 

@@ -55,6 +55,11 @@ class Document(FPDF):
         self.set_text_color(*INK)
         self.set_font(FONT, "", 10)
 
+    def multi_cell(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Text blocks are ragged right (fpdf2 justifies them by default)."""
+        kwargs.setdefault("align", "L")
+        return super().multi_cell(*args, **kwargs)
+
     # -- page furniture ------------------------------------------------------------------------------
     def header(self) -> None:
         if self.page_no() > 1:
@@ -181,10 +186,11 @@ class Document(FPDF):
 
         self.set_font(FONT, "", size)
         self.set_draw_color(*LINE)
+        self.set_fill_color(255, 255, 255)
         head = FontFace(emphasis="BOLD", color=MUTED, fill_color=WASH)
         with super().table(col_widths=tuple(widths), text_align=tuple(align or ["LEFT"] * len(widths)),
                            headings_style=head, line_height=size * 0.52, borders_layout="HORIZONTAL_LINES",
-                           width=self.width, padding=(1.2, 1.2, 1.2, 1.2)) as table:  # fmt: skip
+                           width=self.width, padding=(1.2, 1.2, 1.2, 1.2), cell_fill_mode="NONE") as table:  # fmt: skip
             header = table.row()
             for heading in headings:
                 header.cell(heading)
