@@ -48,10 +48,11 @@ def analyze(
     no_history: NoHistoryOpt = False,
 ) -> None:
     """Analyse a recorded video: count reps, check form, write reports, record the set in the history."""
-    from formcheck.commands.analyze import analyze_command
     from formcheck.history.recording import HistoryOptions
 
     history = HistoryOptions.from_cli("analyze", no_history, person, pain, effort, note)
+    from formcheck.commands.analyze import analyze_command
+
     analyze_command(video, exercise, report or [], landmarks, annotate, rules, model, quiet, history=history)
 
 
@@ -68,10 +69,11 @@ def live(
     no_history: NoHistoryOpt = False,
 ) -> None:
     """Coach a set live: q/Esc quit, space pause, r reset the set, e next exercise, s save the report."""
-    from formcheck.commands.live import live_command
     from formcheck.history.recording import HistoryOptions
 
     history = HistoryOptions.from_cli("live", no_history, person, pain, effort, note)
+    from formcheck.commands.live import live_command
+
     live_command(camera, exercise, report or [], voice, rules, model, linger_s=linger, history=history)
 
 

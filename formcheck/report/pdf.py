@@ -24,7 +24,7 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
               "BI": "DejaVuSans-BoldOblique.ttf"}  # fmt: skip
 MARGIN = 15.0  # mm
-CHART_DPI = 200
+CHART_DPI = 150
 INK, MUTED, LINE, WASH = (31, 41, 51), (97, 110, 124), (228, 231, 235), (245, 247, 250)
 GOOD, GOOD_BG, BAD, BAD_BG, FAIR = (47, 133, 90), (230, 244, 234), (192, 57, 43), (253, 236, 234), (183, 121, 31)
 NA, NA_BG, ACCENT = (138, 148, 163), (238, 240, 243), (47, 109, 181)

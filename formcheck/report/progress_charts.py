@@ -102,7 +102,7 @@ def _range_panel(ax, x: list[int], trend: RangeTrend) -> None:
     low, high = min(values), max(values)
     pad = max((high - low) * 0.25, 0.05 if t.unit == "torso lengths" else 1.0)
     ax.set_ylim(low - pad, high + pad * 1.8)
-    ax.legend(loc="best", fontsize=7, frameon=False, ncols=2)
+    ax.legend(loc="lower right" if t.better == HIGHER else "upper right", fontsize=7, frameon=False, ncols=2)
     arrow = "higher is more" if t.better == HIGHER else "lower is closer"
     _style(ax, f"{t.label}{unit} · {arrow}")
 
