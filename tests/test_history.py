@@ -263,12 +263,13 @@ def test_notes_keep_line_breaks_but_no_control_characters() -> None:
         note_text("bell\x07")
 
 
-def test_no_history_records_nothing_and_nobody_seen_is_not_a_set(data_dir: Path) -> None:
+def test_no_history_records_nothing_and_a_set_without_person_or_rep_is_not_recorded(data_dir: Path) -> None:
     report = made_set("hip_raise", 2)
     assert record_finished(HistoryOptions(record=False), [report], QUIET) == []
     assert not data_dir.exists()
     empty = {**report, "person": {**report["person"], "frames_with_person": 0}}
-    ids = record_finished(HistoryOptions(person="ann", origin="live"), [report, empty], QUIET)
+    no_rep = made_set("hip_raise", 0)
+    ids = record_finished(HistoryOptions(person="ann", origin="live"), [report, empty, no_rep], QUIET)
     with History() as history:
         assert [s.id for s in list_sets(history)] == ids and len(ids) == 1
         assert list_sets(history)[0].origin == "live"
@@ -460,3 +461,18 @@ def test_import_keeps_each_sets_person_unless_told(data_dir: Path) -> None:
         added, skipped = import_sets(history, entries, SetContext("me"))
         assert (len(added), skipped) == (2, 0)
         assert [s.person for s in list_sets(history)] == ["Ann", "me"]
+
+
+def test_live_keeps_every_finished_set_for_the_history(tmp_path: Path, data_dir: Path) -> None:
+    """A set ended by switching exercise and the last set are both recorded (the one call at the end of live)."""
+    from tests.test_live import SyntheticSource, session
+
+    live, _ = session(SyntheticSource(10**4), tmp_path, {130: "e", 135: "q"})
+    live.finish(live.run())
+    live.grabber.stop()
+    assert len(live.finished) == 2 and live.finished[0]["exercise"] == "hip_raise"
+    ids = record_finished(HistoryOptions(person="ann", origin="live"), live.finished, QUIET)
+    with History() as history:
+        recorded = list_sets(history)
+    assert [s.id for s in recorded] == ids and recorded[0].rep_count == live.finished[0]["rep_count"] >= 2
+    assert len(ids) == 1 + (live.finished[1]["rep_count"] + len(live.finished[1]["partial_reps"]) > 0)

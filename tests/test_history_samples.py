@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,9 @@ from tests.test_live_window import LiveApp, display, wait_for  # noqa: F401  (di
 
 pytestmark = pytest.mark.slow
 SHORT = ("reverse_fly_faults", "bent_over_lateral_raise_faults", "seated_row_faults")  # the shortest samples
-WAIT_S = 900  # a bound on waiting on a busy machine, not a timed check
+ARTIFACTS = REPO / "tests" / "artifacts"
+WAIT_S = 900
+LIVE_S = 9.0  # a bound on waiting on a busy machine, not a timed check
 
 
 def test_three_sample_videos_record_three_sets(tmp_path: Path) -> None:
@@ -60,6 +64,9 @@ def test_three_sample_videos_record_three_sets(tmp_path: Path) -> None:
     for report in by_exercise.values():
         assert report["exercise_name"] in text
     assert html.read_text(encoding="utf-8").count("<svg") == 4
+    ARTIFACTS.mkdir(exist_ok=True)                  # kept for a person to look at (gitignored)
+    for made in (pdf, html):
+        shutil.copy(made, ARTIFACTS / f"progress_samples{made.suffix}")
 
 
 def test_live_stopped_with_ctrl_c_records_what_was_analysed(display: str, tmp_path: Path,  # noqa: F811
@@ -69,6 +76,7 @@ def test_live_stopped_with_ctrl_c_records_what_was_analysed(display: str, tmp_pa
     app = LiveApp(display, report, "--linger", "0", "--person", "Ann", "--note", "stopped early")
     try:
         wait_for(lambda: app.screenshot_showing("skeleton"), "somebody in view")
+        time.sleep(LIVE_S)                          # let a few reps go by (the clip plays in real time)
         app.process.send_signal(signal.SIGINT)
         code, err = app.finish()
     finally:

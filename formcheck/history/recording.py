@@ -56,16 +56,19 @@ class HistoryOptions:
 
 
 def record_finished(options: HistoryOptions | None, reports: list[dict[str, Any]], console: Console) -> list[int]:
-    """Record each finished set's report; a set nobody was seen in is not a set. Returns the new set ids.
+    """Record each finished set's report; a set with nobody in view, or without a rep (counted or partial), is not
+    recorded. Returns the new set ids.
 
     When the database cannot be used, the sets are kept as an export file to import later, and the
     HistoryError says where.
     """
     if options is None or not options.record:
         return []
-    sets = [r for r in reports if r["person"]["frames_with_person"] > 0]
-    if len(sets) < len(reports):
-        console.print("  not recorded in the history: nobody was seen")
+    sets = [r for r in reports if r["person"]["frames_with_person"] > 0 and (r["rep_count"] or r["partial_reps"])]
+    for report in reports:
+        if report not in sets:
+            why = "nobody was seen" if not report["person"]["frames_with_person"] else "no rep was counted"
+            console.print(f"  {report['exercise_name']} set not recorded in the history: {why}")
     if not sets:
         return []
     context, ids = options.context, []

@@ -99,7 +99,7 @@ def render_pdf(view: ProgressView, progress: Progress) -> bytes:
                "Note"],
               [[str(s.id), s.date + ("" if s.complete else " *"), s.exercise, s.reps, s.partial, s.score, s.ranges,
                 s.hold, s.pain, s.effort, s.note] for s in view.sets],
-              [8, 27, 26, 17, 11, 10, 24, 10, 8, 10, doc.width - 151],
+              [7, 25, 24, 15, 12, 11, 24, 10, 9, 11, doc.width - 148],
               ["RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"],
               size=7)  # fmt: skip
     if any(not s.complete for s in view.sets):
