@@ -125,7 +125,7 @@ def test_progress_pdf_first_page_is_for_the_clinician_then_each_exercise(history
                      "PAIN (0-10)", "Exercises at a glance", "Reverse fly", "Hip raise", "To look at",
                      "Pain eased from 6", "No sets in 1 of 6 weeks", "improving", "The person's notes"):  # fmt: skip
         assert expected in first, expected
-    assert "Arm elevation: 58° → " in first and "(target 90°)" in first
+    assert "Arm elevation: 62° → 90°" in first and "(target 90°)" in first
     assert "6→1" in first.replace(" ", "")                  # pain, first -> latest (a card: no spaces in its text)
     assert colour_share(pages[0]) > 0.01                    # the adherence and pain charts
     assert pdf_text(pdf, 2).startswith("Progress report") and "Reverse fly" in pdf_text(pdf, 2)

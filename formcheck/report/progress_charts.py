@@ -152,7 +152,12 @@ def _wellbeing(ax, progress: Progress) -> None:
     ax.legend(loc="upper left", fontsize=7.5, frameon=False, ncols=2)
     locator = matplotlib.dates.AutoDateLocator(maxticks=MAX_DATE_LABELS // 2)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: day(matplotlib.dates.num2date(x))))
+    one_day = (progress.last - progress.first) < dt.timedelta(days=2)   # then the hour tells the sets apart
+    def label(x: float, _: int) -> str:
+        moment = matplotlib.dates.num2date(x).astimezone()
+        return f"{moment:%H:%M}" if one_day else day(moment)
+
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(label))
     ax.tick_params(axis="x", labelsize=7.5)
     _style(ax, "Pain and effort per set, where recorded")
 

@@ -64,7 +64,7 @@ def render_pdf(view: ProgressView, progress: Progress) -> bytes:
     rows = [[g.name, g.sets, g.reps, g.score, "\n".join(g.ranges) or "–", g.cue, g.cue_trend] for g in view.glance]
     colours = [[None] * 6 + [TREND_COLOURS.get(g.cue_trend, NA)] for g in view.glance]
     doc.table(["Exercise", "Sets", "Reps", "Score", "Range of motion (target)", "Cue broken most", "Trend"], rows,
-              [25, 9, 22, 18, 47, doc.width - 141, 20], ["LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT", "LEFT"],
+              [25, 11, 22, 18, 46, doc.width - 142, 20], ["LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT", "LEFT"],
               colours=colours)  # fmt: skip
     doc.heading("To look at", size=12, space=20)
     if view.flags:
