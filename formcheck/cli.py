@@ -1,4 +1,4 @@
-"""The command line: `formcheck analyze`, `live`, `model`, `exercises`."""
+"""The command line: `formcheck analyze`, `live`, `history`, `progress`, `model`, `exercises`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from formcheck.commands.history import EffortOpt, NoHistoryOpt, NoteOpt, PainOpt, PersonOpt, history_app
+from formcheck.commands.progress import progress
 from formcheck.errors import EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_INTERRUPTED, FormcheckError
 
 app = typer.Typer(
@@ -42,11 +44,16 @@ def analyze(
     rules: RulesOpt = None,
     model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    person: PersonOpt = None, pain: PainOpt = None, effort: EffortOpt = None, note: NoteOpt = None,
+    no_history: NoHistoryOpt = False,
 ) -> None:
-    """Analyse a recorded video: count reps, check form, write reports."""
+    """Analyse a recorded video: count reps, check form, write reports, record the set in the history."""
+    from formcheck.history.recording import HistoryOptions
+
+    history = HistoryOptions.from_cli("analyze", no_history, person, pain, effort, note)
     from formcheck.commands.analyze import analyze_command
 
-    analyze_command(video, exercise, report or [], landmarks, annotate, rules, model, quiet)
+    analyze_command(video, exercise, report or [], landmarks, annotate, rules, model, quiet, history=history)
 
 
 @app.command()
@@ -58,11 +65,20 @@ def live(
     rules: RulesOpt = None,
     model: ModelOpt = None,
     linger: Annotated[float, typer.Option("--linger", hidden=True, help="Seconds the set summary stays.")] = 10.0,
+    person: PersonOpt = None, pain: PainOpt = None, effort: EffortOpt = None, note: NoteOpt = None,
+    no_history: NoHistoryOpt = False,
 ) -> None:
     """Coach a set live: q/Esc quit, space pause, r reset the set, e next exercise, s save the report."""
+    from formcheck.history.recording import HistoryOptions
+
+    history = HistoryOptions.from_cli("live", no_history, person, pain, effort, note)
     from formcheck.commands.live import live_command
 
-    live_command(camera, exercise, report or [], voice, rules, model, linger_s=linger)
+    live_command(camera, exercise, report or [], voice, rules, model, linger_s=linger, history=history)
+
+
+app.add_typer(history_app, name="history")
+app.command(epilog=EXIT_CODES_HELP)(progress)
 
 
 @app.command()

@@ -13,6 +13,14 @@ SHARED = REPO.parent / "shared"
 REALWORLD = SHARED / "realworld"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def history_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Sets recorded by the tests (and the formcheck processes they start) never reach the user's history."""
+    import os
+
+    os.environ["FORMCHECK_DATA_DIR"] = str(tmp_path_factory.mktemp("formcheck-data"))
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The default pose model, downloaded or built (offline fallback) and cached by formcheck.perception.model."""
@@ -64,7 +72,7 @@ def sample_clips() -> dict[str, tuple[Path, str]]:
 
 
 class AnalysedSamples(Mapping):
-    """{sample name: Analysis}, each analysed with run_analysis on first access and kept for the session."""
+    """{sample name: SetResult}, each analysed with run_analysis on first access and kept for the session."""
 
     def __init__(self, clips: dict[str, tuple[Path, str]], poses_of) -> None:
         self.clips, self._poses_of, self._done = clips, poses_of, {}
@@ -89,7 +97,7 @@ class AnalysedSamples(Mapping):
 
 @pytest.fixture(scope="session")
 def analysed_samples(poses_of) -> AnalysedSamples:
-    """Session-wide {sample name: Analysis} of the sample videos (see ``sample_clips``); lazily analysed."""
+    """Session-wide {sample name: SetResult} of the sample videos (see ``sample_clips``); lazily analysed."""
     return AnalysedSamples(sample_clips(), poses_of)
 
 

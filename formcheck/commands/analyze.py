@@ -14,6 +14,7 @@ from formcheck.analysis.result import SetResult
 from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.draw.skeleton import SkeletonAnnotator
 from formcheck.errors import InterruptedAnalysis, NoPersonError
+from formcheck.history.recording import HistoryOptions, record_finished
 from formcheck.io.source import Frame, open_source
 from formcheck.io.writer import AnnotatedVideoWriter
 from formcheck.perception.model import resolve_model
@@ -40,10 +41,13 @@ def analyze_command(
     rules_dir: Path | None,
     model: str | None,
     quiet: bool,
+    history: HistoryOptions | None = None,
 ) -> SetResult:
-    """Run the whole analysis of one video and write what was asked for."""
+    """Run the whole analysis of one video, write what was asked for and record the set in ``history``."""
     console = Console(stderr=True, quiet=quiet)
     check_report_paths(reports)  # refuse unwritable outputs before any work starts
+    if history:
+        history.check()
     for output in (landmarks, annotate):
         if output:
             check_writable(output)
@@ -80,6 +84,7 @@ def analyze_command(
     report = build_report(analysis)
     write_reports(reports, report, analysis)
     print_summary(console, report, reports)
+    record_finished(history, [report], console)
     if not analysis.complete:
         done = f"{analysis.source.frames} frames ({analysis.source.duration_s:.1f} s)"
         if not source.problem:  # Ctrl-C

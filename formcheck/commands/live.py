@@ -24,6 +24,7 @@ from formcheck.analysis.summary import summarize
 from formcheck.commands.analyze import print_summary
 from formcheck.draw.hud import OverlayAnnotator
 from formcheck.errors import EXIT_INTERRUPTED, BadInputError, FormcheckError
+from formcheck.history.recording import HistoryOptions, record_finished
 from formcheck.io.realtime import LatestFrameGrabber, LiveFeed, open_quietly
 from formcheck.io.source import Frame
 from formcheck.io.window import KEY_ESC, KEY_SPACE, PreviewWindow
@@ -109,6 +110,7 @@ class LiveSession:
         self._status: tuple[str, float] | None = None
         self._last: tuple[np.ndarray, PoseFrame] | None = None
         self._size = (0, 0)
+        self.finished: list[dict] = []  # the report of every set that ended (switched away from, or the last)
 
     # -- sets ----------------------------------------------------------------------------------------
     def run(self) -> SetOutcome:
@@ -242,7 +244,9 @@ class LiveSession:
         if analysis.rep_count == 0:
             return
         paths = [per_exercise_path(p, analysis.rules.id) for p in self.report_paths(analysis.rules)]
-        write_reports(paths, build_report(analysis), analysis)
+        report = build_report(analysis)
+        write_reports(paths, report, analysis)
+        self.finished.append(report)
         self.console.print(f"{analysis.rules.name} set saved: {', '.join(map(str, paths))}")
 
     def finish(self, outcome: SetOutcome) -> dict:
@@ -250,6 +254,7 @@ class LiveSession:
         paths = self.report_paths(outcome.analysis.rules)
         report = build_report(outcome.analysis)
         write_reports(paths, report, outcome.analysis)
+        self.finished.append(report)
         print_summary(self.console, report, paths)
         self.console.print(f"[dim]{self.stats.text(self.grabber.dropped)}[/dim]")
         if self.window is not None and self._last is not None and outcome.reason != "interrupted":
@@ -276,10 +281,13 @@ def live_command(
     rules_dir: Path | None,
     model: str | None,
     linger_s: float = 10.0,
+    history: HistoryOptions | None = None,
 ) -> SetOutcome:
-    """Open the camera and the window, coach sets until the user stops, save the report."""
+    """Open the camera and the window, coach sets until the user stops, save the report, record the sets."""
     console = Console(stderr=True)
     check_report_paths(reports)
+    if history:
+        history.check()
     catalogue = load_all(rules_dir)
     if exercise is not None and exercise not in catalogue:
         raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
@@ -326,6 +334,7 @@ def live_command(
         window.close()
         if speaker is not None:
             speaker.close(timeout_s=2.0)
+    record_finished(history, session.finished, console)  # an interrupted set too: what was analysed
     paths = ", ".join(map(str, session.reports))
     if outcome.reason == "lost":
         raise FormcheckError(f"{source.name}: camera lost mid-set; the report of the set so far was saved: {paths}")

@@ -21,6 +21,8 @@ REP_SHADE = "#dfe8f3"
 FAULT_SHADE = "#f4b6b0"
 PANEL_HEIGHT_IN = 1.55
 WIDTH_IN = 10.0
+CHART_STYLE = {"svg.fonttype": "none", "svg.hashsalt": "formcheck", "font.size": 9, "font.family": "sans-serif",
+               "axes.spines.top": False, "axes.spines.right": False}  # fmt: skip
 _XML_NOISE = (
     re.compile(r"<\?xml[^>]*\?>\s*"),
     re.compile(r"<!DOCTYPE[^>]*>\s*"),
@@ -70,6 +72,17 @@ MAX_REP_LABELS = 40  # rep numbers along the top; a longer set numbers every 2nd
 
 def timeline_svg(result: SetResult, report: dict[str, Any]) -> str | None:
     """An SVG chart of the set over time (rep spans shaded, faulty reps in red), or None with nothing to plot."""
+    figure = timeline_figure(result, report)
+    if figure is None:
+        return None
+    buffer = io.StringIO()
+    with matplotlib.rc_context(CHART_STYLE):
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return clean_svg(buffer.getvalue())
+
+
+def timeline_figure(result: SetResult, report: dict[str, Any]) -> Figure | None:
+    """The chart of the set over time as a matplotlib Figure (for SVG in HTML, PNG in PDF), or None."""
     log = result.log
     if not len(log):
         return None
@@ -77,9 +90,7 @@ def timeline_svg(result: SetResult, report: dict[str, Any]) -> str | None:
     panels = chart_panels(result, report)
     sides = chart_sides(result)
     reps = report["reps"]
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "formcheck", "font.size": 9,
-                                "font.family": "sans-serif", "axes.spines.top": False,
-                                "axes.spines.right": False}):  # fmt: skip
+    with matplotlib.rc_context(CHART_STYLE):
         figure = Figure(figsize=(WIDTH_IN, PANEL_HEIGHT_IN * len(panels) + 0.5), layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
@@ -89,9 +100,7 @@ def timeline_svg(result: SetResult, report: dict[str, Any]) -> str | None:
         axes[-1].set_xlim(float(times[0]), float(times[-1]) if times[-1] > times[0] else float(times[0]) + 1.0)
         if len(sides) > 1 or result.rules.sides == "alternating":
             axes[0].legend(loc="upper right", fontsize=8, frameon=False, ncols=len(sides))
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return clean_svg(buffer.getvalue())
+    return figure
 
 
 def clean_svg(svg: str) -> str:

@@ -62,12 +62,18 @@ def keyframe_reps(report: dict[str, Any], available: set[int]) -> list[dict[str,
     return sorted(reps, key=lambda r: (-r["score"], r["index"]))[: min(3, MAX_KEYFRAMES)]
 
 
-def _keyframe(result: SetResult, rep: dict[str, Any]) -> dict[str, Any]:
-    encoded, pose = result.keyframes[rep["index"]]
+def keyframe_image(analysis: SetResult, rep: dict[str, Any]) -> np.ndarray:
+    """A rep's key frame (BGR) with its skeleton drawn, red on a faulty rep, green on a clean one."""
+    encoded, pose = analysis.keyframes[rep["index"]]
     thumbnail = decode_image(encoded)
     scene = resize_to_width(thumbnail, thumbnail.shape[1] * KEYFRAME_SCALE)
     SkeletonAnnotator(color=BAD if rep["faults"] else GOOD, thickness=2).annotate(scene, pose)
-    rules = result.rules
+    return scene
+
+
+def _keyframe(analysis: SetResult, rep: dict[str, Any]) -> dict[str, Any]:
+    scene = keyframe_image(analysis, rep)
+    rules = analysis.rules
     return {
         "rep": rep,
         "src": encode_image(scene),

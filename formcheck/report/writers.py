@@ -21,8 +21,15 @@ def write_json(path: Path, report: dict[str, Any], result: SetResult) -> None:
     write_text_atomic(path, json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
+def write_pdf(path: Path, report: dict[str, Any], analysis: SetResult) -> None:
+    """The HTML report's content on A4 pages (charts and key frames included)."""
+    from formcheck.report.pdf_report import write_pdf as write  # fpdf2 loads only when a PDF is asked for
+
+    write(path, report, analysis)
+
+
 def _writers() -> dict[str, Callable[[Path, dict[str, Any], SetResult], None]]:
-    return {".json": write_json, ".csv": write_csv, ".html": write_html}
+    return {".json": write_json, ".csv": write_csv, ".html": write_html, ".pdf": write_pdf}
 
 
 def check_report_paths(paths: list[Path]) -> None:
