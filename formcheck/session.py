@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.analysis.camera_advice import PoseSample, advise
-from formcheck.analysis.recognize import RecognizingAnalyzer
+from formcheck.analysis.recognize import ExerciseRecognizer, RecognizingAnalyzer, contradiction
 from formcheck.analysis.result import RepResult, SetResult, SourceInfo
 from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.analysis.summary import summarize
@@ -83,6 +83,8 @@ def run_analysis(
     if analyzer is None:
         analyzer = SetAnalyzer(rules, view=view) if rules else RecognizingAnalyzer(catalogue or load_all(), view)
     sample = PoseSample()  # for the camera advice; bounded, so memory does not grow with the video's length
+    named = analyzer.rules.id if isinstance(analyzer, SetAnalyzer) else None
+    check = ExerciseRecognizer(catalogue or load_all()) if named else None  # is the named exercise what is seen?
     exporter = LandmarkCsv(landmarks_csv) if landmarks_csv else None
     keyframes: dict[int, tuple[bytes, PoseFrame]] = {}
     best: dict[str | None, tuple[float, np.ndarray, PoseFrame]] = {}
@@ -96,6 +98,9 @@ def run_analysis(
             height, width = frame.image.shape[:2]
             last_t = pose.t
             sample.add(pose)
+            if check is not None:
+                check.add(pose)
+                check.poses.clear()  # the check needs the features only, not the poses for a replay
             if exporter:
                 exporter.write(frame.index, pose)
             events = analyzer.update(pose)
@@ -132,6 +137,7 @@ def run_analysis(
     duration = last_t + 1.0 / fps if count else 0.0
     info = SourceInfo(source.name, fps, count, round(duration, 3), width, height)
     recognition = getattr(analyzer, "recognition", None)
+    exercise_check = contradiction(named, check.decide()) if check is not None and named else None
     return summarize(
         analyzer.inner if isinstance(analyzer, RecognizingAnalyzer) else analyzer,
         info,
@@ -141,6 +147,7 @@ def run_analysis(
         keyframes=keyframes,
         recognition=recognition.to_dict() if recognition is not None else None,
         camera_advice=tuple(advise(analyzer.rules, analyzer.view, sample.poses, analyzer.rep_count)),
+        exercise_check=exercise_check,
     )
 
 

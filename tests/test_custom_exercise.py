@@ -109,3 +109,11 @@ def test_cli_lists_the_custom_exercise_with_its_cues() -> None:
     assert result.returncode == 0, result.stderr
     assert "hip_hinge" in result.stdout and "hinge_depth" in result.stdout
     assert "reverse_fly" in result.stdout
+
+
+def test_a_named_exercise_that_is_clearly_something_else_is_questioned() -> None:
+    report = analyse(load_all(CUSTOM)["hip_hinge"], catalogue=load_all(CUSTOM))
+    assert report["exercise_check"] is None  # the hinge is what was named
+    wrong = analyse(load_all()["hip_raise"], catalogue=load_all(CUSTOM))  # a standing hinge named a hip raise
+    assert wrong["exercise_check"]["named"] == "hip_raise"
+    assert wrong["exercise_check"]["looks_like"] == "hip_hinge"

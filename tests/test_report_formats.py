@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pytest
+import tomllib
 from markupsafe import escape
 
 from formcheck.analysis.judge import CueVerdict
@@ -231,3 +232,23 @@ def test_a_set_with_no_joint_seen_still_gives_valid_reports(tmp_path: Path) -> N
     assert paths[1].read_text(encoding="utf-8").splitlines() == [",".join(csv_rows(report)[0])]
     html = paths[2].read_text(encoding="utf-8")
     assert "No rep was counted." in html and "<img" not in html and external_references(html) == []
+
+
+def test_score_is_the_reps_share_of_cues_kept_and_set_findings_stand_apart() -> None:
+    from tests.test_rule_cases import CASES, run_case
+
+    case = tomllib.loads(next(p for p in CASES if p.stem == "seated_row_good").read_text(encoding="utf-8"))
+    report = run_case(case)
+    assert [f["cue"] for f in report["findings"]] == ["rep_range"]  # 3 reps: fewer than the article's 10
+    assert report["score"] == 100.0  # every checked cue kept on every rep: the rep range does not lower it
+
+
+def test_messages_give_sizes_in_words_not_signed_numbers() -> None:
+    from tests.test_rule_cases import CASES, run_case
+
+    report = run_case(tomllib.loads(next(p for p in CASES if p.stem == "hip_raise_sag").read_text(encoding="utf-8")))
+    message = report["cues"]["hip_line"]["message"]
+    assert "sagged 18°" in message and "-" not in message
+    row = find_exercise("seated_row").cue("back_straight")
+    assert row.message_for(-30.0).startswith("Torso leaned 30° forward")
+    assert row.message_for(25.0).startswith("Torso leaned 25° back")

@@ -99,10 +99,7 @@ def format_value(cue: Cue, value: float) -> str:
 
 
 def _message(cue: Cue, value: float | None) -> str:
-    try:
-        return cue.message.format(value=value if value is not None else float("nan"))
-    except (ValueError, TypeError):
-        return cue.message
+    return cue.message_for(value)
 
 
 def _checkable(rules: ExerciseRules, view: str | None) -> list[Cue]:

@@ -13,6 +13,7 @@ from formcheck.rules.model import Cue, ExerciseRules
 
 TOP_BAND = 0.2          # the top phase: frames within 20% of the rep's range of its peak
 START_BEFORE_S = 0.5    # the start phase: the half second before the rep starts
+CYCLE_BACK_S = 3.0      # the cycle phase reaches back to the previous rep's end, but no further than this
 MIN_VALID = 0.4         # a cue is judged when at least 40% of its phase's frames could be measured
 LOW, HIGH = 10, 90      # percentiles compared with min and max: brief glitches are not faults
 
@@ -38,7 +39,10 @@ def view_reason(cue: Cue, view: str) -> str:
     return f"cannot be judged {VIEW_LABELS.get(view, view)}; film {best}"
 
 
-def _phase_values(cue: Cue, log: FrameLog, event: RepEvent, side: str) -> np.ndarray:
+def _phase_values(cue: Cue, log: FrameLog, event: RepEvent, side: str, since_s: float | None) -> np.ndarray:
+    if cue.phase == "cycle":
+        start = event.start_s - START_BEFORE_S if since_s is None else since_s
+        return log.column(cue.id, side, log.window(max(start, event.start_s - CYCLE_BACK_S), event.end_s))
     if cue.phase == "start":
         span = log.window(event.start_s - START_BEFORE_S, event.start_s)
         return log.column(cue.id, side, span)
@@ -52,8 +56,9 @@ def _phase_values(cue: Cue, log: FrameLog, event: RepEvent, side: str) -> np.nda
     return values
 
 
-def judge_cue(cue: Cue, view: str, log: FrameLog, event: RepEvent, side: str) -> CueVerdict:
-    """Judge one cue on one rep."""
+def judge_cue(cue: Cue, view: str, log: FrameLog, event: RepEvent, side: str,
+              since_s: float | None = None) -> CueVerdict:  # fmt: skip
+    """Judge one cue on one rep; ``since_s`` is where the previous rep ended (for the cycle phase)."""
     if view not in cue.views:
         return _not_checked(cue, view_reason(cue, view))
     if cue.kind == "hold":
@@ -61,7 +66,7 @@ def judge_cue(cue: Cue, view: str, log: FrameLog, event: RepEvent, side: str) ->
         return CueVerdict(cue.id, True, event.hold_s < cue.min, round(event.hold_s, 2))
     if cue.kind != "range":
         return _not_checked(cue, "judged on the whole set")
-    values = _phase_values(cue, log, event, side)
+    values = _phase_values(cue, log, event, side, since_s)
     valid = values[~np.isnan(values)]
     if valid.size < 3 or valid.size < MIN_VALID * values.size:
         return _not_checked(cue, f"the {side} side's joints were not visible enough")
@@ -81,9 +86,10 @@ def judge_cue(cue: Cue, view: str, log: FrameLog, event: RepEvent, side: str) ->
     return CueVerdict(cue.id, True, False, round(float(np.median(valid)), 3))
 
 
-def judge_rep(rules: ExerciseRules, view: str, log: FrameLog, event: RepEvent, side: str) -> tuple[CueVerdict, ...]:
+def judge_rep(rules: ExerciseRules, view: str, log: FrameLog, event: RepEvent, side: str,
+              since_s: float | None = None) -> tuple[CueVerdict, ...]:  # fmt: skip
     """Judge every per-rep cue of an exercise on one rep."""
-    return tuple(judge_cue(cue, view, log, event, side) for cue in rules.cues if cue.kind != "sides")
+    return tuple(judge_cue(cue, view, log, event, side, since_s) for cue in rules.cues if cue.kind != "sides")
 
 
 def name_shortfall(rules: ExerciseRules, verdicts: tuple[CueVerdict, ...]) -> tuple[CueVerdict, ...]:

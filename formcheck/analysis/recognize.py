@@ -313,6 +313,23 @@ def recognize(poses: Iterable[PoseFrame], catalogue: Mapping[str, ExerciseRules]
     return recognizer.decide()
 
 
+# -- checking a named exercise against what is seen -------------------------------------------------------
+def contradiction(named: str, recognition: Recognition) -> dict[str, Any] | None:
+    """When the exercise named by the user is clearly not what the camera sees, what it looks like instead.
+
+    Clear means: another exercise is recognised with confidence and the named one scores below LIKELY_SCORE
+    (it is not even among the likely ones). Then the faults found are not the user's, and the report says so.
+    """
+    looks_like = recognition.exercise
+    if looks_like is None or looks_like == named:
+        return None
+    scores = dict(recognition.candidates)
+    if scores.get(named, 0.0) >= LIKELY_SCORE:
+        return None
+    return {"named": named, "looks_like": looks_like, "confidence": recognition.confidence,
+            "reason": recognition.reason}  # fmt: skip
+
+
 # -- analysing a set whose exercise is not named -----------------------------------------------------------
 class ExerciseUnclearError(BadInputError):
     """The exercise could not be recognised with confidence; the message lists the likely ones."""

@@ -94,6 +94,7 @@ class SetResult:
     log: FrameLog = field(compare=False)
     recognition: Mapping[str, Any] | None = None
     camera_advice: tuple[str, ...] = ()
+    exercise_check: Mapping[str, Any] | None = None  # the named exercise is clearly not what was seen
     keyframes: Mapping[int, tuple[bytes, PoseFrame]] = field(default_factory=dict, compare=False)
 
     @property

@@ -177,7 +177,8 @@ class SetAnalyzer:
     def _record(self, event: RepEvent) -> RepResult:
         """Judge a finished movement: a counted rep, or a partial rep (judged the same way, not counted)."""
         side = event.side or self.near_side
-        verdicts = judge_rep(self.rules, self.view or "front", self.log, event, side)
+        before = [a.end_s for a in (*self.reps, *self.partials) if a.side == event.side and a.end_s <= event.start_s]
+        verdicts = judge_rep(self.rules, self.view or "front", self.log, event, side, max(before, default=None))
         if not event.counted and event.reason in SHORTFALLS:
             verdicts = name_shortfall(self.rules, verdicts)
         attempts = self.reps if event.counted else self.partials

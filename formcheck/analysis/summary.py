@@ -14,16 +14,7 @@ from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.pose.frame import PoseFrame
 from formcheck.rules.model import ExerciseRules
 
-SET_FAULT_PENALTY = 10.0
 NOBODY_REASON = "nobody was seen in the video"
-
-
-def cue_message(template: str, value: float | None) -> str:
-    """A cue's message with its measured value filled in."""
-    try:
-        return template.format(value=value if value is not None else float("nan"))
-    except (ValueError, TypeError):
-        return template
 
 
 def _rep_range_finding(rules: ExerciseRules, count: int, end_s: float) -> Finding | None:
@@ -52,7 +43,7 @@ def _set_verdicts(analyzer: SetAnalyzer, end_s: float) -> tuple[list[Finding], d
         verdict = judge_sides(cue, by_side or {})
         verdicts[cue.id] = verdict
         if verdict.fault:
-            findings.append(Finding(cue.id, None, 0.0, end_s, verdict.value, cue_message(cue.message, verdict.value),
+            findings.append(Finding(cue.id, None, 0.0, end_s, verdict.value, cue.message_for(verdict.value),
                                     cue.fix))  # fmt: skip
     return findings, verdicts
 
@@ -95,22 +86,22 @@ def summarize(
     keyframes: Mapping[int, tuple[bytes, PoseFrame]] | None = None,
     recognition: Mapping[str, Any] | None = None,
     camera_advice: tuple[str, ...] = (),
+    exercise_check: Mapping[str, Any] | None = None,
 ) -> SetResult:
     """Judge the set as a whole and freeze everything into a SetResult."""
     rules, reps = analyzer.rules, list(analyzer.reps)
     findings = [
         Finding(v.cue_id, rep.index, round(rep.start_s, 3), round(rep.end_s, 3), v.value,
-                cue_message(rules.cue(v.cue_id).message, v.value), rules.cue(v.cue_id).fix)
+                rules.cue(v.cue_id).message_for(v.value), rules.cue(v.cue_id).fix)
         for rep in reps for v in rep.verdicts if v.fault
     ]  # fmt: skip
     range_finding = _rep_range_finding(rules, analyzer.rep_count, source.duration_s)
     set_findings = [range_finding] if range_finding else []
     sides_findings, set_verdicts = _set_verdicts(analyzer, source.duration_s)
     set_findings += sides_findings
-    rep_scores = [r.score for r in reps]
-    score = None
-    if rep_scores:
-        score = round(max(0.0, float(np.mean(rep_scores)) - SET_FAULT_PENALTY * len(set_findings)), 1)
+    # The form score: each counted rep's weighted share of its checked cues kept, averaged over the reps.
+    # Set-level findings (rep range, sides) are reported apart and do not change it.
+    score = round(float(np.mean([r.score for r in reps])), 1) if reps else None
     by_side = analyzer.reps_by_side()
     return SetResult(
         rules=rules,
@@ -133,4 +124,5 @@ def summarize(
         recognition=MappingProxyType(dict(recognition)) if recognition else None,
         camera_advice=tuple(camera_advice),
         keyframes=MappingProxyType(dict(keyframes or {})),
+        exercise_check=MappingProxyType(dict(exercise_check)) if exercise_check else None,
     )

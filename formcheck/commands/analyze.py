@@ -130,7 +130,14 @@ def print_summary(console: Console, report: dict, written: list[Path]) -> None:
         console.print(f"  recognised as {report['exercise']} (confidence {report['recognition']['confidence']:.2f})")
     for advice in report["camera"].get("advice", []):
         console.print(f"  [yellow]camera:[/yellow] {advice}")
+    mismatch = report.get("exercise_check")
+    if mismatch:
+        console.print(f"  [yellow]![/yellow] this looks like {mismatch['looks_like'].replace('_', ' ')}, not "
+                      f"{mismatch['named'].replace('_', ' ')}: the faults below are not yours. Analyse it with "
+                      f"--exercise {mismatch['looks_like']}")  # fmt: skip
     for cue_id, cue in report["cues"].items():
+        if cue["fault"] and mismatch:
+            continue
         if cue["fault"]:
             count = cue["reps_with_fault"]
             where = f" on {count} of {report['rep_count']} reps" if count is not None else ""

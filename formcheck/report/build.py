@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from formcheck.analysis.result import RepResult, SetResult
-from formcheck.analysis.summary import cue_message
 from formcheck.pose.view import VIEW_LABELS
 
 SCHEMA_VERSION = 1
@@ -38,7 +37,7 @@ def build_report(result: SetResult) -> dict[str, Any]:
             "reps_with_fault": summary.reps_with_fault,
             "fault": summary.fault,
             "cue": cue.cue,
-            "message": cue_message(cue.message, summary.worst) if summary.fault else None,
+            "message": cue.message_for(summary.worst) if summary.fault else None,
             "fix": cue.fix,
             "not_checked_reason": summary.not_checked_reason,
         }
@@ -60,6 +59,7 @@ def build_report(result: SetResult) -> dict[str, Any]:
         "complete": result.complete,
         "interruption": result.interruption,
         "recognition": dict(result.recognition) if result.recognition is not None else None,
+        "exercise_check": dict(result.exercise_check) if result.exercise_check is not None else None,
         "camera": {
             "view": result.view,
             "view_label": VIEW_LABELS.get(result.view or "", None),

@@ -148,9 +148,10 @@ def _read_cue(reader: _Reader, exercise_views: tuple[str, ...]) -> Cue:
         raise reader.fail("measure", "missing required field (a range cue judges a measure)")
     message = reader.text("message")
     try:
-        message.format(value=0.0, min=0.0, max=0.0)
+        message.format(value=0.0, abs=0.0, way="", min=0.0, max=0.0)
     except (KeyError, IndexError, ValueError, TypeError, AttributeError) as error:  # e.g. {value[0]}, {value.x}
-        raise reader.fail("message", f"bad placeholder ({error}); use {{value}}, {{min}} or {{max}}") from None
+        placeholders = "{value}, {abs}, {way}, {min} or {max}"
+        raise reader.fail("message", f"bad placeholder ({error}); use {placeholders}") from None
     cue = Cue(
         id=code,
         cue=reader.text("cue"),
@@ -166,6 +167,8 @@ def _read_cue(reader: _Reader, exercise_views: tuple[str, ...]) -> Cue:
         weight=reader.number("weight"),
         message=message,
         fix=reader.text("fix"),
+        below=reader.text("below"),
+        above=reader.text("above"),
     )
     reader.reject_unknown()
     return cue

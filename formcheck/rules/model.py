@@ -8,7 +8,7 @@ from pathlib import Path
 
 VIEWS = ("front", "side", "three_quarter", "back")
 SPACES = ("auto", "image", "world")
-PHASES = ("rep", "top", "start")
+PHASES = ("rep", "top", "start", "cycle")
 KINDS = ("range", "hold", "sides")
 CHECKS = ("throughout", "reaches")
 SIDEDNESS = ("both", "alternating")
@@ -49,6 +49,17 @@ class Cue:
     weight: float
     message: str
     fix: str
+    below: str = ""  # a word for the way a value under ``min`` is off (e.g. "forward"), the message's {way}
+    above: str = ""  # ... and a value over ``max`` (e.g. "back")
+
+    def message_for(self, value: float | None) -> str:
+        """The fault message with the measured value: {value} signed, {abs} its size, {way} its direction."""
+        v = float("nan") if value is None else float(value)
+        way = self.below if self.min is not None and v < self.min else self.above
+        try:
+            return self.message.format(value=v, abs=abs(v), way=way, min=self.min, max=self.max)
+        except (ValueError, TypeError):  # e.g. a NaN into an integer format
+            return self.message
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,9 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("cues", "space", "choice", "Where the measure is taken (as `rep.space`).", default="auto",
             choices=SPACES),
     KeySpec("cues", "phase", "choice", "Which frames are judged: `rep` (start to end of the rep), `top` (frames "
-            "near the rep's peak), `start` (the half second before the rep starts).", default="rep",
+            "near the rep's peak), `start` (the half second before the rep starts), `cycle` (the whole exercise: "
+            "from the end of the previous rep, at most a few seconds back, to the end of this one; for posture cues "
+            "like a straight back, which hold between reps too).", default="rep",
             choices=PHASES),
     KeySpec("cues", "min", "number", "Lowest allowed value; compared with the phase's 10th percentile (with "
             "`check = \"reaches\"`: its 90th).", default=None, unit="measure"),
@@ -102,8 +104,13 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("cues", "views", "views", "Views from which this cue can be judged; elsewhere it is reported as not "
             "checked, with the reason.", default="the exercise's views"),
     KeySpec("cues", "weight", "number", "Weight of the cue in the rep score.", default=1.0, low=0.0, high=10.0),
-    KeySpec("cues", "message", "text", "What went wrong; `{value}` is the measured value."),
+    KeySpec("cues", "message", "text", "What went wrong, in words a person uses: `{abs}` is the size of the measured "
+            "value, `{value}` the value with its sign, `{way}` the word of `below` or `above`."),
     KeySpec("cues", "fix", "text", "What to do instead."),
+    KeySpec("cues", "below", "text", "The direction of a value under `min`, for `{way}` (e.g. `forward`).",
+            default=""),
+    KeySpec("cues", "above", "text", "The direction of a value over `max`, for `{way}` (e.g. `back`).",
+            default=""),
     KeySpec("recognize", "feature", "feature", "A clip-level feature (see the list below)."),
     KeySpec("recognize", "full", "pair", "[low, high]: the feature fits fully in this range (`inf`/`-inf` for an "
             "open end)."),
