@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from formcheck.analysis.camera_advice import PoseSample, advise
-from formcheck.analysis.recognize import RecognizingAnalyzer
+from formcheck.analysis.camera_advice import PoseSample, advise, rotation_hint
+from formcheck.analysis.recognize import ExerciseUnclearError, RecognizingAnalyzer
 from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.draw.skeleton import SkeletonAnnotator
-from formcheck.errors import InterruptedAnalysis, NoPersonError
-from formcheck.io.source import Frame, open_source
+from formcheck.errors import BadInputError, InterruptedAnalysis, NoPersonError
+from formcheck.io.source import Frame, FrameSource, open_source
 from formcheck.io.writer import AnnotatedVideoWriter
 from formcheck.perception.model import resolve_model
 from formcheck.pose.frame import PoseFrame
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, check_writable, write_reports
-from formcheck.rules.loader import find_exercise, load_all
-from formcheck.session import Analysis, run_analysis
+from formcheck.rules.loader import VIEWS, ExerciseRules, load_all
+from formcheck.session import Analysis, SourceInfo, run_analysis
+
+UNRECOGNISED_ID = "unknown"
 
 
 class FpsColumn(ProgressColumn):
@@ -40,15 +43,26 @@ def analyze_command(
     rules_dir: Path | None,
     model: str | None,
     quiet: bool,
+    *,
+    target_reps: int | None = None,
+    rotate: int = 0,
+    fps: float | None = None,
 ) -> Analysis:
-    """Run the whole analysis of one video and write what was asked for."""
+    """Run the whole analysis of one video and write what was asked for.
+
+    ``target_reps`` replaces the rule files' rep range; ``rotate`` turns the frames clockwise (90, 180, 270);
+    ``fps`` is the frame rate of a folder of images.
+    """
     console = Console(stderr=True, quiet=quiet)
     check_report_paths(reports)  # refuse unwritable outputs before any work starts
     for output in (landmarks, annotate):
         if output:
             check_writable(output)
-    rules = find_exercise(exercise, rules_dir) if exercise else None
-    source = open_source(video)
+    catalogue = with_target_reps(load_all(rules_dir), target_reps)
+    if exercise is not None and exercise not in catalogue:
+        raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
+    rules = catalogue[exercise] if exercise else None
+    source = open_source(video, fps=fps, rotate=rotate)
     resolved = resolve_model(model)
     from formcheck.perception.estimator import PoseEstimator
 
@@ -65,26 +79,38 @@ def analyze_command(
                     yield frame
                     bar.advance(task)
 
-        recognizing = None if rules else RecognizingAnalyzer(load_all(rules_dir))  # no --exercise: recognise it
+        recognizing = None if rules else RecognizingAnalyzer(catalogue)  # no --exercise: recognise it
         sampled = PoseSample()  # for the camera advice; bounded, so memory does not grow with the video's length
+        seen = _FramesSeen()
         writer = annotated_writer(annotate, source.fps) if annotate else None
         try:
             draw = _annotator(writer) if writer else None
 
             def on_pose(frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
                 sampled.add(pose)
+                seen.add(frame, pose)
                 if draw:
                     draw(frame, pose, analyzer, events)
 
-            analysis = run_analysis(source, poses, rules, landmarks_csv=landmarks, frames=with_progress,
-                                    on_pose=on_pose, analyzer=recognizing)  # fmt: skip
+            try:
+                analysis = run_analysis(source, poses, rules, landmarks_csv=landmarks, frames=with_progress,
+                                        on_pose=on_pose, analyzer=recognizing)  # fmt: skip
+            except NoPersonError:
+                if recognizing is None:
+                    raise
+                analysis = unrecognised_analysis(catalogue, source, seen)  # still reported: nobody in view
+            except ExerciseUnclearError as error:
+                hint = rotation_hint(sampled.poses, catalogue)
+                if hint is None:
+                    raise
+                raise BadInputError(f"{video}: {hint} ({error})") from None
         except BaseException:
             if writer:
                 writer.discard()
             raise
         if writer:
             writer.close()
-    if recognizing is not None and recognizing.recognition is not None:
+    if recognizing is not None and recognizing.recognition is not None and recognizing.inner is not None:
         analysis.recognition = recognizing.recognition.to_dict()
     analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled.poses,
                                     analysis.analyzer.rep_count)
@@ -102,9 +128,51 @@ def analyze_command(
     return analysis
 
 
+def with_target_reps(catalogue: dict[str, ExerciseRules], target: int | None) -> dict[str, ExerciseRules]:
+    """The exercises with ``--target-reps`` as their rep range (min = max = target); unchanged without one."""
+    if target is None:
+        return catalogue
+    return {key: replace(rules, min_reps=target, max_reps=target) for key, rules in catalogue.items()}
+
+
+class _FramesSeen:
+    """Frames analysed, the last timestamp and the picture size (for a report when no analysis could be made)."""
+
+    def __init__(self) -> None:
+        self.count, self.last_t, self.size = 0, 0.0, (0, 0)
+
+    def add(self, frame: Frame, pose: PoseFrame) -> None:
+        self.count += 1
+        self.last_t = pose.t
+        self.size = (frame.image.shape[1], frame.image.shape[0])
+
+
+def unrecognised_analysis(catalogue: dict[str, ExerciseRules], source: FrameSource, seen: _FramesSeen) -> Analysis:
+    """The analysis of a video with nobody in it and no exercise named: no exercise, no cues, no reps."""
+    import datetime as dt
+
+    first = next(iter(catalogue.values()))
+    views = tuple(view for view in VIEWS if any(view in rules.views for rules in catalogue.values()))
+    rules = replace(first, id=UNRECOGNISED_ID, name="Exercise not recognised", cues=(), sides="both", views=views,
+                    description="nobody was seen, so the exercise could not be recognised")  # fmt: skip
+    duration = seen.last_t + 1.0 / source.fps if seen.count else 0.0
+    info = SourceInfo(source.name, source.fps, seen.count, round(duration, 3), *seen.size)
+    analysis = Analysis(rules=rules, analyzer=SetAnalyzer(rules), source=info, complete=not source.problem,
+                        analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                        interruption=source.problem)  # fmt: skip
+    analysis.recognition = {"exercise": None, "confidence": 0.0, "reason": "nobody in view",
+                            "candidates": [{"exercise": key, "score": 0.0} for key in catalogue]}  # fmt: skip
+    return analysis
+
+
 def annotated_writer(path: Path, fps: float) -> AnnotatedVideoWriter:
-    """The writer of `--annotate` (checked before the analysis starts)."""
-    return AnnotatedVideoWriter(path, fps)
+    """The writer of `--annotate` (checked before the analysis starts); a fallback to mp4v is a warning."""
+    return AnnotatedVideoWriter(path, fps, warn=_warn)
+
+
+def _warn(message: str) -> None:
+    """One warning line on stderr (shown even with --quiet)."""
+    Console(stderr=True).print(f"formcheck: warning: {message}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _annotator(writer: AnnotatedVideoWriter) -> Callable[[Frame, PoseFrame, SetAnalyzer, list], None]:
@@ -130,10 +198,18 @@ def print_summary(console: Console, report: dict, written: list[Path]) -> None:
     reps = f"{report['rep_count']}" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
     score = "-" if report["score"] is None else f"{report['score']:.0f}/100"
     incomplete = "" if report["complete"] else " [yellow](incomplete)"
-    camera = report["camera"]["view_label"]
-    console.print(f"[bold]{report['exercise_name']}[/bold]: {reps} reps, score {score}, camera {camera}{incomplete}")
-    if report.get("recognition"):
-        console.print(f"  recognised as {report['exercise']} (confidence {report['recognition']['confidence']:.2f})")
+    label = report["camera"]["view_label"]
+    camera = f"filmed {label}" if label else "camera view unknown"
+    target = report.get("target_reps")
+    aim = ""
+    if target and report["cues"]:  # (an unrecognised exercise has no cues and no target of its own)
+        aim = f" (target {target['min']}" + (f"-{target['max']}" if target["max"] != target["min"] else "") + ")"
+    console.print(f"[bold]{report['exercise_name']}[/bold]: {reps} reps{aim}, score {score}, {camera}{incomplete}")
+    recognition = report.get("recognition")
+    if recognition and recognition["exercise"]:
+        console.print(f"  recognised as {report['exercise']} (confidence {recognition['confidence']:.2f})")
+    elif recognition:
+        console.print(f"  exercise not recognised: {recognition['reason']}")
     for advice in report["camera"].get("advice", []):
         console.print(f"  [yellow]camera:[/yellow] {advice}")
     for cue_id, cue in report["cues"].items():

@@ -30,9 +30,11 @@ from formcheck.pose.frame import PoseFrame
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, write_reports
 from formcheck.rules.loader import ExerciseRules, load_all
+from formcheck.safety import DISCLAIMER, SAFETY_TIPS, SHORT_NOTE
 from formcheck.session import Analysis, SourceInfo, run_analysis
 
 STATUS_S = 2.0          # how long a status line ("report saved") stays
+SAFETY_NOTE_S = 6.0     # how long the safety note stays on screen at the start of the session
 RECOGNISING = HudState("Which exercise?", "-", None, None, (), Advice("_recognise", "Start your set: the exercise is "
                        "recognised from the first reps", "tip"), ())  # fmt: skip
 KEYS_HELP = "q/Esc quit - space pause - r reset set - e next exercise - s save report"
@@ -66,6 +68,11 @@ class LiveStats:
         p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
         return (f"{self.analysed} frames analysed, {dropped} dropped to keep up; capture-to-display latency "
                 f"median {statistics.median(ordered):.0f} ms, 90% under {p90:.0f} ms")  # fmt: skip
+
+
+def safety_text() -> str:
+    """The note printed as a live session starts: the article's general tips, then the disclaimer."""
+    return "Before you start: " + " ".join(SAFETY_TIPS) + " " + DISCLAIMER
 
 
 def default_report_path(exercise_id: str) -> Path:
@@ -107,6 +114,7 @@ class LiveSession:
         self._last: tuple[np.ndarray, PoseFrame] | None = None
         self._size = (0, 0)
         self.sample = PoseSample()  # the set's poses for the camera advice in its report
+        self._status = (SHORT_NOTE, time.monotonic() + SAFETY_NOTE_S)  # the article's tips, as the session starts
 
     # -- sets ----------------------------------------------------------------------------------------
     def run(self) -> SetOutcome:
@@ -278,11 +286,17 @@ def live_command(
     rules_dir: Path | None,
     model: str | None,
     linger_s: float = 10.0,
+    target_reps: int | None = None,
 ) -> SetOutcome:
-    """Open the camera and the window, coach sets until the user stops, save the report."""
+    """Open the camera and the window, coach sets until the user stops, save the report.
+
+    ``target_reps`` replaces the rule files' rep range (e.g. a physiotherapist's prescription).
+    """
+    from formcheck.commands.analyze import with_target_reps
+
     console = Console(stderr=True)
     check_report_paths(reports)
-    catalogue = load_all(rules_dir)
+    catalogue = with_target_reps(load_all(rules_dir), target_reps)
     if exercise is not None and exercise not in catalogue:
         raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
     from formcheck.perception.model import resolve_model
@@ -321,6 +335,7 @@ def live_command(
             )
             name = catalogue[exercise].name if exercise else "exercise recognised from the first seconds"
             console.print(f"live: {name}, from {source.name} ({KEYS_HELP})")
+            console.print(safety_text(), highlight=False, soft_wrap=True, markup=False)
             outcome = session.run()
             session.finish(outcome)
     finally:

@@ -8,7 +8,10 @@ import numpy as np
 
 from formcheck.analysis.judge import CueVerdict, judge_sides, view_reason
 from formcheck.analysis.set_analyzer import RepResult
+from formcheck.pose.measures import UNITS
 from formcheck.pose.view import VIEW_LABELS
+from formcheck.rules.loader import Cue, ExerciseRules
+from formcheck.safety import safety_dict
 from formcheck.session import Analysis
 
 SCHEMA_VERSION = 1
@@ -34,9 +37,11 @@ def _set_findings(analysis: Analysis) -> tuple[list[dict[str, Any]], dict[str, C
         few = count < rules.min_reps
         findings.append({
             "cue": "rep_range", "rep": None, "start_s": 0.0, "end_s": end_s, "value": float(count),
-            "message": f"{count} reps: the article asks for {rules.min_reps}-{rules.max_reps} reps"
+            "message": f"{count} reps: the target is {target_text(rules)}"
                        + (" per side." if rules.sides == "alternating" else "."),
-            "fix": "Build up to at least 10 controlled reps." if few else "Stop at 20 reps and add weight instead.",
+            "fix": f"Build up to {rules.min_reps} controlled reps." if few else
+                   f"Stop at {rules.max_reps} reps" + (" and add weight instead." if rules.min_reps < rules.max_reps
+                                                       else ", as prescribed."),
         })  # fmt: skip
     by_side = analyzer.reps_by_side()
     for cue in rules.cues:
@@ -52,6 +57,22 @@ def _set_findings(analysis: Analysis) -> tuple[list[dict[str, Any]], dict[str, C
             findings.append({"cue": cue.id, "rep": None, "start_s": 0.0, "end_s": end_s, "value": verdict.value,
                              "message": _message(cue.message, verdict.value), "fix": cue.fix})
     return findings, verdicts
+
+
+def cue_unit(cue: Cue) -> str:
+    """The unit of a cue's measured value: the measure's ("°", "torso lengths"), seconds held, or reps."""
+    if cue.kind == "hold":
+        return "s"
+    if cue.kind == "sides":
+        return "reps"
+    return UNITS.get(cue.measure or "", "°")
+
+
+def target_text(rules: ExerciseRules) -> str:
+    """The rep target in words: "10-20 reps" (the rule file's range) or "12 reps" (``--target-reps 12``)."""
+    if rules.min_reps == rules.max_reps:
+        return f"{rules.min_reps} reps"
+    return f"{rules.min_reps}-{rules.max_reps} reps"
 
 
 def _rep_entry(rep: RepResult) -> dict[str, Any]:
@@ -99,6 +120,7 @@ def build_report(analysis: Analysis) -> dict[str, Any]:
             "message": _message(cue.message, _worst(rep_verdicts)) if faulted else None,
             "fix": cue.fix,
             "not_checked_reason": None if checked else "; ".join(reasons),
+            "unit": cue_unit(cue),
         }
     rep_scores = [r.score for r in reps]
     score = None
@@ -132,6 +154,7 @@ def build_report(analysis: Analysis) -> dict[str, Any]:
             "gaps": [{"start_s": round(a, 3), "end_s": round(b, 3)} for a, b in analyzer.gaps],
         },
         "rep_count": analyzer.rep_count,
+        "target_reps": {"min": rules.min_reps, "max": rules.max_reps},
         "reps_by_side": analyzer.reps_by_side(),
         "partial_reps": [
             {"side": p.side, "start_s": round(p.start_s, 3), "end_s": round(p.end_s, 3), "reason": p.reason}
@@ -141,6 +164,7 @@ def build_report(analysis: Analysis) -> dict[str, Any]:
         "cues": cues,
         "findings": findings,
         "score": score,
+        "safety": safety_dict(),
     }
 
 
