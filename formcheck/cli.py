@@ -46,9 +46,9 @@ _CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
 ClickException, UsageError = _CLICK["ClickException"], _CLICK["UsageError"]
 
 
-def flag(*names: str, help: str, hidden: bool = False) -> Any:
+def flag(*names: str, help: str) -> Any:  # (typer's own parameter name)
     """A boolean option given without a value (``--quiet``, not ``--quiet true``)."""
-    return typer.Option(*names, help=help, metavar="", hidden=hidden)
+    return typer.Option(*names, help=help, metavar="")
 
 
 def package_version() -> str:
@@ -72,7 +72,7 @@ def _main(
                            callback=_show_version)
     ] = False,
 ) -> None:  # fmt: skip
-    """Watches you exercise through a webcam or a video, checks your form against a coach's cues, counts reps."""
+    """formcheck's own options (the group's help is the module docstring)."""
 
 
 class Rotation(str, Enum):

@@ -110,7 +110,7 @@ def analyze_command(
             raise
         if writer:
             writer.close()
-    if recognizing is not None and recognizing.recognition is not None and recognizing.inner is not None:
+    if recognizing is not None and recognizing.recognition is not None:  # (exercise None: nobody in view)
         analysis.recognition = recognizing.recognition.to_dict()
     analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled.poses,
                                     analysis.analyzer.rep_count)
@@ -157,12 +157,9 @@ def unrecognised_analysis(catalogue: dict[str, ExerciseRules], source: FrameSour
                     description="nobody was seen, so the exercise could not be recognised")  # fmt: skip
     duration = seen.last_t + 1.0 / source.fps if seen.count else 0.0
     info = SourceInfo(source.name, source.fps, seen.count, round(duration, 3), *seen.size)
-    analysis = Analysis(rules=rules, analyzer=SetAnalyzer(rules), source=info, complete=not source.problem,
-                        analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                        interruption=source.problem)  # fmt: skip
-    analysis.recognition = {"exercise": None, "confidence": 0.0, "reason": "nobody in view",
-                            "candidates": [{"exercise": key, "score": 0.0} for key in catalogue]}  # fmt: skip
-    return analysis
+    return Analysis(rules=rules, analyzer=SetAnalyzer(rules), source=info, complete=not source.problem,
+                    analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    interruption=source.problem)  # fmt: skip
 
 
 def annotated_writer(path: Path, fps: float) -> AnnotatedVideoWriter:
