@@ -6,9 +6,9 @@ Shown at the start of `live` and in every report, so they are written once, here
 from __future__ import annotations
 
 SAFETY_TIPS: tuple[str, ...] = (
-    "Warm up first: a few minutes of stretching or light cardio gets the back muscles warm and loose.",
-    "Engage your core on every rep: it supports and protects the lower back.",
-    "Stop if it hurts: sharp or lasting pain is a reason to stop, not to push through.",
+    "Warm up first: stretch, or a few minutes of light cardio.",
+    "Engage your core on every rep to protect the lower back.",
+    "Stop if it hurts: pain is a reason to stop, not to push through.",
 )
 DISCLAIMER = (
     "formcheck is a training aid, not medical advice: if you have pain, an injury or a condition, "
