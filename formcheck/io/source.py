@@ -212,13 +212,13 @@ def open_source(spec: str | Path, *, fps: float | None = None, rotate: int = 0) 
     """
     text = str(spec)
     path = Path(text)
-    folder = not text.isdigit() and path.is_dir() and any(p.suffix.lower() in IMAGE_SUFFIXES for p in path.iterdir())
-    if fps is not None and not folder:
-        raise BadInputError(f"{spec}: --fps is for a folder of images; a video's frame rate comes from the file")
     if text.isdigit():
         source: FrameSource = CameraSource(int(text))
-    elif folder:
+    elif path.is_dir() and any(p.suffix.lower() in IMAGE_SUFFIXES for p in path.iterdir()):
         source = ImageFolderSource(path, fps)
     else:
         source = VideoFileSource(path)
+    if fps is not None and not isinstance(source, ImageFolderSource):
+        source.close()
+        raise BadInputError(f"{spec}: --fps is for a folder of images; a video's frame rate comes from the file")
     return RotatedSource(source, rotate) if rotate else source
