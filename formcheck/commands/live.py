@@ -20,7 +20,7 @@ from formcheck.analysis.camera_advice import PoseSample, advise
 from formcheck.analysis.coach import Advice, HudState, SetCoaching, summary_lines
 from formcheck.analysis.recognize import RecognizingAnalyzer
 from formcheck.analysis.set_analyzer import SetAnalyzer
-from formcheck.commands.analyze import print_summary
+from formcheck.commands.analyze import print_summary, with_target_reps
 from formcheck.draw.hud import OverlayAnnotator
 from formcheck.errors import EXIT_INTERRUPTED, BadInputError, FormcheckError
 from formcheck.io.realtime import LatestFrameGrabber, LiveFeed, open_quietly
@@ -292,8 +292,6 @@ def live_command(
 
     ``target_reps`` replaces the rule files' rep range (e.g. a physiotherapist's prescription).
     """
-    from formcheck.commands.analyze import with_target_reps
-
     console = Console(stderr=True)
     check_report_paths(reports)
     catalogue = with_target_reps(load_all(rules_dir), target_reps)
