@@ -86,3 +86,12 @@ def test_nobody_in_view_without_exercise_still_writes_every_report(tmp_path: Pat
     assert "Nobody was seen in the video" in (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "None" not in done.stderr  # the summary said "camera None"
     assert "camera view unknown" in done.stderr and "nobody" in done.stderr.splitlines()[-1]
+
+
+# -- item 9: --target-reps reaches the report -----------------------------------------------------------------
+def test_target_reps_on_the_command_line_is_the_reports_target(tmp_path: Path) -> None:
+    video = write_frames(tmp_path / "one.mp4", [wall(64, 48)])
+    report = tmp_path / "r.json"
+    done = run_formcheck("analyze", video, "-e", "hip_raise", "-q", "--target-reps", "7", "--report", report)
+    assert done.returncode == EXIT_NO_PERSON, done.stderr  # nobody in a wall: the report is written all the same
+    assert json.loads(report.read_text(encoding="utf-8"))["target_reps"] == {"min": 7, "max": 7}
