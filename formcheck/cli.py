@@ -4,25 +4,85 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
 from formcheck.commands.history import EffortOpt, NoHistoryOpt, NoteOpt, PainOpt, PersonOpt, history_app
 from formcheck.commands.progress import progress
 from formcheck.errors import EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_INTERRUPTED, FormcheckError
 
+
+class _FlagHelp:
+    """`--help` shown as the flag it is: some typer releases print ``<bool>`` after every boolean option."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class Group(_FlagHelp, TyperGroup):
+    """The `formcheck` command group."""
+
+
+class Command(_FlagHelp, TyperCommand):
+    """A `formcheck` subcommand."""
+
+
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help=__doc__, epilog=EXIT_CODES_HELP, pretty_exceptions_enable=False
-)
+    cls=Group, add_completion=False, no_args_is_help=True, help=__doc__, epilog=EXIT_CODES_HELP,
+    pretty_exceptions_enable=False,
+)  # fmt: skip
 console = Console(stderr=True)
 # typer may vendor click: find its exception classes through typer's own BadParameter
 _CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
 ClickException, UsageError = _CLICK["ClickException"], _CLICK["UsageError"]
+
+
+def flag(*names: str, help: str) -> Any:  # (typer's own parameter name)
+    """A boolean option given without a value (``--quiet``, not ``--quiet true``)."""
+    return typer.Option(*names, help=help, metavar="")
+
+
+def package_version() -> str:
+    """formcheck's installed version."""
+    try:
+        return version("formcheck")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"formcheck {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", metavar="", is_eager=True,
+                           callback=_show_version)
+    ] = False,
+) -> None:  # fmt: skip
+    """formcheck's own options (the group's help is the module docstring)."""
+
+
+class Rotation(str, Enum):
+    """Clockwise turns of ``--rotate``."""
+
+    QUARTER = "90"
+    HALF = "180"
+    THREE_QUARTERS = "270"
 
 ExerciseOpt = Annotated[
     str | None, typer.Option("--exercise", "-e", help="Exercise id (see `formcheck exercises`); recognised if omitted.")
@@ -32,38 +92,54 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="lite, full, heavy
 ReportOpt = Annotated[
     list[Path] | None, typer.Option("--report", "-r", help="Write a report; format from the extension (repeatable).")
 ]  # fmt: skip
+TargetRepsOpt = Annotated[
+    int | None, typer.Option("--target-reps", min=1, max=1000, metavar="N",
+                             help="Reps to aim for (e.g. a physiotherapist's prescription); default: the rule "
+                                  "file's range, 10-20 for the article's exercises.")
+]  # fmt: skip
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(cls=Command, epilog=EXIT_CODES_HELP)
 def analyze(
     video: Annotated[str, typer.Argument(help="Video file or folder of images.")],
     exercise: ExerciseOpt = None,
     report: ReportOpt = None,
     landmarks: Annotated[Path | None, typer.Option(help="Export per-frame landmarks to this CSV file.")] = None,
-    annotate: Annotated[Path | None, typer.Option(help="Write the video with skeleton and cues (.mp4).")] = None,
+    annotate: Annotated[Path | None, typer.Option(help="Write the video with skeleton and cues (H.264 .mp4).")] = None,
     rules: RulesOpt = None,
     model: ModelOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    target_reps: TargetRepsOpt = None,
+    rotate: Annotated[
+        Rotation | None, typer.Option("--rotate", help="Turn the picture clockwise by 90, 180 or 270 degrees "
+                                                       "(a video filmed sideways).")
+    ] = None,
+    fps: Annotated[
+        float | None, typer.Option("--fps", min=0.1, max=1000.0, help="Frame rate of a folder of images "
+                                                                      "(default 30).")
+    ] = None,
+    quiet: Annotated[bool, flag("--quiet", "-q", help="No progress bar or summary.")] = False,
     person: PersonOpt = None, pain: PainOpt = None, effort: EffortOpt = None, note: NoteOpt = None,
     no_history: NoHistoryOpt = False,
-) -> None:
+) -> None:  # fmt: skip
     """Analyse a recorded video: count reps, check form, write reports, record the set in the history."""
     from formcheck.history.recording import HistoryOptions
 
     history = HistoryOptions.from_cli("analyze", no_history, person, pain, effort, note)
     from formcheck.commands.analyze import analyze_command
 
-    analyze_command(video, exercise, report or [], landmarks, annotate, rules, model, quiet, history=history)
+    analyze_command(video, exercise, report or [], landmarks, annotate, rules, model, quiet, history=history,
+                    target_reps=target_reps, rotate=int(rotate.value) if rotate else 0, fps=fps)  # fmt: skip
 
 
-@app.command()
+@app.command(cls=Command)
 def live(
     camera: Annotated[str, typer.Option("--camera", "-c", help="Camera index, or a video played as a camera.")] = "0",
     exercise: ExerciseOpt = None,
     report: ReportOpt = None,
-    voice: Annotated[bool, typer.Option("--voice", help="Speak the cues (needs espeak-ng).")] = False,
+    voice: Annotated[bool, flag("--voice", help="Speak the cues (needs espeak-ng).")] = False,
     rules: RulesOpt = None,
     model: ModelOpt = None,
+    target_reps: TargetRepsOpt = None,
     linger: Annotated[float, typer.Option("--linger", hidden=True, help="Seconds the set summary stays.")] = 10.0,
     person: PersonOpt = None, pain: PainOpt = None, effort: EffortOpt = None, note: NoteOpt = None,
     no_history: NoHistoryOpt = False,
@@ -74,14 +150,15 @@ def live(
     history = HistoryOptions.from_cli("live", no_history, person, pain, effort, note)
     from formcheck.commands.live import live_command
 
-    live_command(camera, exercise, report or [], voice, rules, model, linger_s=linger, history=history)
+    live_command(camera, exercise, report or [], voice, rules, model, linger_s=linger, history=history,
+                 target_reps=target_reps)
 
 
 app.add_typer(history_app, name="history")
 app.command(epilog=EXIT_CODES_HELP)(progress)
 
 
-@app.command()
+@app.command(cls=Command)
 def exercises(rules: RulesOpt = None) -> None:
     """List the exercises and their cues."""
     from formcheck.rules.loader import load_all
@@ -97,7 +174,7 @@ def exercises(rules: RulesOpt = None) -> None:
         out.print(table)
 
 
-@app.command()
+@app.command(cls=Command)
 def model(model: ModelOpt = None) -> None:
     """Show which pose model is used and where it comes from; download or build it if needed."""
     from formcheck.perception.model import resolve_model

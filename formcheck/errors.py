@@ -38,6 +38,12 @@ class ModelError(FormcheckError):
     """No usable pose model."""
 
 
+class BadModelError(ModelError):
+    """A model the user named (``--model``, ``$FORMCHECK_MODEL``) that is missing or not a pose model: bad input."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class NoPersonError(FormcheckError):
     """Nobody was seen in the whole video."""
 

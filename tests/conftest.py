@@ -101,6 +101,16 @@ def analysed_samples(poses_of) -> AnalysedSamples:
     return AnalysedSamples(sample_clips(), poses_of)
 
 
+WHOLE_VIDEO_FIXTURES = {"poses_of", "analysed_samples"}  # MediaPipe over whole sample videos
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that track whole videos with MediaPipe are ``slow``: ``pytest -m "not slow"`` leaves them out."""
+    for item in items:
+        if WHOLE_VIDEO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A test that takes ``sample_name`` runs once per sample clip (and is skipped when there are none)."""
     if "sample_name" in metafunc.fixturenames:

@@ -83,6 +83,7 @@ def _traced_bytes_per_frame(analyzer: SetAnalyzer, frames: range, absent_until: 
     return kept / len(frames)
 
 
+@pytest.mark.slow  # minutes of work: an hour of frames
 def test_an_hour_of_poses_keeps_memory_flat() -> None:
     """An hour at 30 fps through SetAnalyzer: no frames are kept, only a small fixed amount per frame.
 

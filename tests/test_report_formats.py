@@ -22,7 +22,7 @@ from formcheck.analysis.summary import summarize
 from formcheck.io.images import encode_jpeg
 from formcheck.report.build import build_report
 from formcheck.report.charts import chart_panels, chart_sides, timeline_svg
-from formcheck.report.csv_report import REP_COLUMNS, csv_rows
+from formcheck.report.csv_report import REP_COLUMNS, csv_rows, unit_suffix
 from formcheck.report.html_report import render_html
 from formcheck.report.writers import write_reports
 from formcheck.rules.loader import find_exercise
@@ -109,17 +109,20 @@ def test_csv_has_a_verdict_and_value_pair_per_cue_and_one_row_per_rep() -> None:
     report = build_report(analysis)
     header, *rows = csv_rows(report)
     cue_ids = [c.id for c in analysis.rules.cues]
-    assert header[: len(REP_COLUMNS)] == ["index", "side", "start_s", "end_s", "hold_s", "score"]
-    assert header[len(REP_COLUMNS):] == [f"{c}_{p}" for c in cue_ids for p in ("verdict", "value")]
+    assert header[: len(REP_COLUMNS)] == ["index", "side", "start_s", "end_s", "hold_s", "score_of_100"]
+    assert header[len(REP_COLUMNS):: 2] == [f"{c}_verdict" for c in cue_ids]
+    units = [unit_suffix(report["cues"][c]["unit"]) for c in cue_ids]
+    assert header[len(REP_COLUMNS) + 1:: 2] == [f"{c}_{u}" for c, u in zip(cue_ids, units, strict=True)]
     assert [r[:2] for r in rows] == [["1", "left"], ["2", "right"]]
     cells = [dict(zip(header, r, strict=True)) for r in rows]
     per_rep = [c for c in analysis.rules.cues if c.kind != "sides"]
     first, second = per_rep[0].id, per_rep[1].id
-    assert (cells[0][f"{first}_verdict"], cells[0][f"{first}_value"]) == ("fault", "42.5")
-    assert (cells[1][f"{first}_verdict"], cells[1][f"{first}_value"]) == ("ok", "42.5")
-    assert (cells[0][f"{second}_verdict"], cells[0][f"{second}_value"]) == ("not_checked", "")
+    first_value, second_value = (f"{c}_{unit_suffix(report['cues'][c]['unit'])}" for c in (first, second))
+    assert (cells[0][f"{first}_verdict"], cells[0][first_value]) == ("fault", "42.5")
+    assert (cells[1][f"{first}_verdict"], cells[1][first_value]) == ("ok", "42.5")
+    assert (cells[0][f"{second}_verdict"], cells[0][second_value]) == ("not_checked", "")
     assert cells[0]["switch_sides_verdict"] == "not_checked"  # judged on the whole set, not per rep
-    assert cells[0]["score"] == "60.0"
+    assert cells[0]["score_of_100"] == "60.0"
 
 
 def test_fake_report_validates_and_the_chart_follows_each_working_side() -> None:

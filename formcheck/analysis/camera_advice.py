@@ -11,6 +11,7 @@ import numpy as np
 
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
+from formcheck.pose.orientation import legs_point, rotate_pose, upright_turn
 from formcheck.pose.view import VIEW_LABELS
 from formcheck.rules.model import ExerciseRules
 
@@ -22,7 +23,9 @@ SMALL_FIGURE = 0.35    # the body's larger extent, as a fraction of the picture,
 BODY = [lm for lm in Landmark if lm >= Landmark.LEFT_SHOULDER and lm not in
         (Landmark.LEFT_PINKY, Landmark.RIGHT_PINKY, Landmark.LEFT_INDEX, Landmark.RIGHT_INDEX,
          Landmark.LEFT_THUMB, Landmark.RIGHT_THUMB)]  # fmt: skip
-GROUPS: dict[str, tuple[tuple[Landmark, Landmark], ...]] = {
+GROUPS: dict[str, tuple[tuple[Landmark, Landmark], ...]] = {  # named in this order: the torso matters most
+    "hips": ((Landmark.LEFT_HIP, Landmark.RIGHT_HIP),),
+    "shoulders": ((Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),),
     "head": ((Landmark.NOSE, Landmark.NOSE), (Landmark.LEFT_EAR, Landmark.RIGHT_EAR)),
     "knees": ((Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),),
     "feet": ((Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),),
@@ -102,22 +105,31 @@ def framing_advice(poses: Sequence[PoseFrame]) -> list[str]:
     if "knees" in cut and cut.get("feet") == cut["knees"]:
         del cut["feet"]  # bringing the knees in brings the feet in too
     both_ends = {2, 3} <= set(cut.values())
+    portrait = np.median([p.image_size[1] > p.image_size[0] for p in seen]) > 0.5
+    sideways = bool(cut) and set(cut.values()) <= {0, 1}  # cut at the left or right only
     actions: dict[str, list[str]] = {}
     for group, edge in cut.items():
-        if edge == 3 and not both_ends and top > ROOM:
+        if portrait and sideways:  # a tall picture of a long (bent-over, lying) body
+            action = "turn the camera to landscape (or step back)"
+        elif edge == 3 and not both_ends and top > ROOM:
             action = "lower the camera (or tilt it down)"
         elif edge == 2 and not both_ends and 1 - bottom > ROOM:
             action = "raise the camera (or tilt it up)"
         else:
             action = "step back"
         actions.setdefault(action, []).append(f"the {group}")
-    advice = [f"{action} so {' and '.join(groups)} {'is' if groups == ['the head'] else 'are'} in frame"
+    advice = [f"{action} so {_and(groups)} {'is' if groups == ['the head'] else 'are'} in frame"
               for action, groups in actions.items()]  # fmt: skip
     whole = np.median([figure_extent(p, clip=False) for p in seen], axis=0)  # a cut figure is not a small one
     size = max(whole[1] - whole[0], whole[3] - whole[2])
     if size < SMALL_FIGURE:
         advice.append(f"move closer: your body fills only {size:.0%} of the picture")
     return advice
+
+
+def _and(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def working_arm_advice(rules: ExerciseRules, view: str | None, rep_count: int, seen_s: float) -> list[str]:
@@ -127,6 +139,49 @@ def working_arm_advice(rules: ExerciseRules, view: str | None, rep_count: int, s
     return ["turn so the working arm faces the camera: the arm on the far side is hidden behind the body"]
 
 
+def is_standing(exercise_id: str) -> bool:
+    """True for the exercises done standing (the legs carry the body: their feet are well below the hips)."""
+    from formcheck.analysis.recognize import EXERCISE_CRITERIA, STANDING
+
+    return STANDING in EXERCISE_CRITERIA.get(exercise_id, ())
+
+
+def rotation_advice(rules: ExerciseRules, poses: Sequence[PoseFrame]) -> list[str]:
+    """Advice when a standing exercise shows a person lying on their side (or upside down): a rotated picture."""
+    if not is_standing(rules.id):
+        return []
+    turn = upright_turn(poses)
+    if not turn:
+        return []
+    return [f"the picture looks rotated: {rules.name} is done standing, but the person appears {_lying(poses)}; "
+            f"if the video was filmed sideways, analyse it again with --rotate {turn}"]  # fmt: skip
+
+
+def _lying(poses: Sequence[PoseFrame]) -> str:
+    """How a standing person appears in a rotated picture, in words."""
+    feet = {"left": "right", "right": "left"}.get(legs_point(poses) or "")
+    return f"to lie on their side, feet to the {feet}" if feet else "upside down"
+
+
+def rotation_hint(poses: Sequence[PoseFrame], catalogue: dict[str, ExerciseRules]) -> str | None:
+    """When no exercise could be recognised: would the picture, turned so the legs stand upright, show one?
+
+    Only a standing exercise recognised in the turned picture counts (a hip raise or a seated row has its legs
+    along the floor anyway). Returns one sentence naming the ``--rotate`` to use, or None.
+    """
+    from formcheck.analysis.recognize import recognize
+
+    turn = upright_turn(poses)
+    if not turn:
+        return None
+    turned = recognize([rotate_pose(p, turn) for p in poses], [key for key in catalogue if is_standing(key)])
+    if turned.exercise is None:
+        return None
+    name = catalogue[turned.exercise].name
+    return (f"the picture looks rotated (the person appears {_lying(poses)}): turned upright it looks like "
+            f"{name}; if the video was filmed sideways, add --rotate {turn}")  # fmt: skip
+
+
 def advise(rules: ExerciseRules, view: str | None, poses: Sequence[PoseFrame],
            rep_count: int | None = None) -> list[str]:  # fmt: skip
     """Short camera messages for the start of a set (or a report): view first, then framing.
@@ -134,6 +189,9 @@ def advise(rules: ExerciseRules, view: str | None, poses: Sequence[PoseFrame],
     With ``rep_count`` (a finished set), a one-arm exercise that counted nothing also gets the working-arm advice.
     """
     seen = [p for p in poses if not p.is_empty]
+    rotated = rotation_advice(rules, seen)
+    if rotated:  # in a rotated picture the view and the framing advice would only mislead
+        return rotated
     seen_s = seen[-1].t - seen[0].t if seen else 0.0
     hidden = working_arm_advice(rules, view, rep_count, seen_s) if rep_count is not None else []
     return view_advice(rules, view) + hidden + framing_advice(poses)

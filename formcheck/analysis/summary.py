@@ -17,14 +17,25 @@ from formcheck.rules.model import ExerciseRules
 NOBODY_REASON = "nobody was seen in the video"
 
 
+def target_text(rules: ExerciseRules) -> str:
+    """The rep target in words: "10-20 reps" (the rule file's range) or "12 reps" (``--target-reps 12``)."""
+    if rules.min_reps == rules.max_reps:
+        return f"{rules.min_reps} reps"
+    return f"{rules.min_reps}-{rules.max_reps} reps"
+
+
 def _rep_range_finding(rules: ExerciseRules, count: int, end_s: float) -> Finding | None:
     if not count or rules.min_reps <= count <= rules.max_reps:
         return None
     few = count < rules.min_reps
     per_side = " per side." if rules.sides == "alternating" else "."
-    return Finding("rep_range", None, 0.0, end_s, float(count),
-                   f"{count} reps: the article asks for {rules.min_reps}-{rules.max_reps} reps{per_side}",
-                   "Build up to at least 10 controlled reps." if few else "Stop at 20 reps and add weight instead.")
+    if few:
+        fix = f"Build up to {rules.min_reps} controlled reps."
+    else:
+        fix = f"Stop at {rules.max_reps} reps" + (" and add weight instead." if rules.min_reps < rules.max_reps
+                                                  else ", as prescribed.")  # fmt: skip
+    return Finding("rep_range", None, 0.0, end_s, float(count), f"{count} reps: the target is {target_text(rules)}"
+                   f"{per_side}", fix)  # fmt: skip
 
 
 def _set_verdicts(analyzer: SetAnalyzer, end_s: float) -> tuple[list[Finding], dict[str, CueVerdict]]:

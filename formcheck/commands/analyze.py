@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from formcheck.analysis.recognize import RecognizingAnalyzer
-from formcheck.analysis.result import SetResult
+from formcheck.analysis.camera_advice import PoseSample, rotation_hint
+from formcheck.analysis.recognize import ExerciseUnclearError, RecognizingAnalyzer
+from formcheck.analysis.result import SetResult, SourceInfo
 from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.analysis.summary import summarize
 from formcheck.draw.skeleton import SkeletonAnnotator
-from formcheck.errors import InterruptedAnalysis, NoPersonError
+from formcheck.errors import BadInputError, InterruptedAnalysis, NoPersonError
 from formcheck.history.recording import HistoryOptions, record_finished
-from formcheck.io.source import Frame, open_source
+from formcheck.io.source import Frame, FrameSource, open_source
 from formcheck.io.writer import AnnotatedVideoWriter
 from formcheck.perception.model import resolve_model
 from formcheck.pose.frame import PoseFrame
 from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, check_writable, write_reports
-from formcheck.rules.loader import find_exercise, load_all
+from formcheck.rules.loader import load_all
+from formcheck.rules.model import VIEWS, ExerciseRules
 from formcheck.session import run_analysis
+
+UNRECOGNISED_ID = "unknown"
 
 
 class FpsColumn(ProgressColumn):
@@ -41,9 +47,17 @@ def analyze_command(
     rules_dir: Path | None,
     model: str | None,
     quiet: bool,
+    *,
     history: HistoryOptions | None = None,
+    target_reps: int | None = None,
+    rotate: int = 0,
+    fps: float | None = None,
 ) -> SetResult:
-    """Run the whole analysis of one video, write what was asked for and record the set in ``history``."""
+    """Run the whole analysis of one video, write what was asked for and record the set in ``history``.
+
+    ``target_reps`` replaces the rule files' rep range; ``rotate`` turns the frames clockwise (90, 180, 270);
+    ``fps`` is the frame rate of a folder of images.
+    """
     console = Console(stderr=True, quiet=quiet)
     check_report_paths(reports)  # refuse unwritable outputs before any work starts
     if history:
@@ -51,8 +65,11 @@ def analyze_command(
     for output in (landmarks, annotate):
         if output:
             check_writable(output)
-    rules = find_exercise(exercise, rules_dir) if exercise else None
-    source = open_source(video)
+    catalogue = with_target_reps(load_all(rules_dir), target_reps)
+    if exercise is not None and exercise not in catalogue:
+        raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
+    rules = catalogue[exercise] if exercise else None
+    source = open_source(video, fps=fps, rotate=rotate)
     resolved = resolve_model(model)
     from formcheck.perception.estimator import PoseEstimator
 
@@ -69,12 +86,30 @@ def analyze_command(
                     yield frame
                     bar.advance(task)
 
+        sampled = PoseSample()  # for the rotation hint; bounded, so memory does not grow with the video's length
+        seen = _FramesSeen()
         writer = annotated_writer(annotate, source.fps) if annotate else None
         try:
             draw = _annotator(writer) if writer else None
 
-            analysis = run_analysis(source, poses, rules, catalogue=load_all(rules_dir), landmarks_csv=landmarks,
-                                    frames=with_progress, on_pose=draw)  # fmt: skip
+            def on_pose(frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
+                sampled.add(pose)
+                seen.add(frame, pose)
+                if draw:
+                    draw(frame, pose, analyzer, events)
+
+            try:
+                analysis = run_analysis(source, poses, rules, catalogue=catalogue, landmarks_csv=landmarks,
+                                        frames=with_progress, on_pose=on_pose)  # fmt: skip
+            except NoPersonError:
+                if rules is not None:
+                    raise
+                analysis = unrecognised_analysis(catalogue, source, seen)  # still reported: nobody in view
+            except ExerciseUnclearError as error:
+                hint = rotation_hint(sampled.poses, catalogue)
+                if hint is None:
+                    raise
+                raise BadInputError(f"{video}: {hint} ({error})") from None
         except BaseException:
             if writer:
                 writer.discard()
@@ -96,9 +131,49 @@ def analyze_command(
     return analysis
 
 
+def with_target_reps(catalogue: dict[str, ExerciseRules], target: int | None) -> dict[str, ExerciseRules]:
+    """The exercises with ``--target-reps`` as their rep range (min = max = target); unchanged without one."""
+    if target is None:
+        return catalogue
+    return {key: replace(rules, min_reps=target, max_reps=target) for key, rules in catalogue.items()}
+
+
+class _FramesSeen:
+    """Frames analysed, the last timestamp and the picture size (for a report when no analysis could be made)."""
+
+    def __init__(self) -> None:
+        self.count, self.last_t, self.size = 0, 0.0, (0, 0)
+
+    def add(self, frame: Frame, pose: PoseFrame) -> None:
+        self.count += 1
+        self.last_t = pose.t
+        self.size = (frame.image.shape[1], frame.image.shape[0])
+
+
+def unrecognised_analysis(catalogue: dict[str, ExerciseRules], source: FrameSource, seen: _FramesSeen) -> SetResult:
+    """The analysis of a video with nobody in it and no exercise named: no exercise, no cues, no reps."""
+    import datetime as dt
+
+    first = next(iter(catalogue.values()))
+    views = tuple(view for view in VIEWS if any(view in rules.views for rules in catalogue.values()))
+    rules = replace(first, id=UNRECOGNISED_ID, name="Exercise not recognised", cues=(), sides="both", views=views,
+                    description="nobody was seen, so the exercise could not be recognised")  # fmt: skip
+    duration = seen.last_t + 1.0 / source.fps if seen.count else 0.0
+    info = SourceInfo(source.name, source.fps, seen.count, round(duration, 3), *seen.size)
+    recognition = {"exercise": None, "confidence": 0.0, "candidates": [], "reason": "nobody in view"}
+    return summarize(SetAnalyzer(rules), info, complete=not source.problem, interruption=source.problem,
+                     analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                     recognition=recognition)  # fmt: skip
+
+
 def annotated_writer(path: Path, fps: float) -> AnnotatedVideoWriter:
-    """The writer of `--annotate` (checked before the analysis starts)."""
-    return AnnotatedVideoWriter(path, fps)
+    """The writer of `--annotate` (checked before the analysis starts); a fallback to mp4v is a warning."""
+    return AnnotatedVideoWriter(path, fps, warn=_warn)
+
+
+def _warn(message: str) -> None:
+    """One warning line on stderr (shown even with --quiet)."""
+    Console(stderr=True).print(f"formcheck: warning: {message}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _annotator(writer: AnnotatedVideoWriter) -> Callable[[Frame, PoseFrame, SetAnalyzer, list], None]:
@@ -124,10 +199,18 @@ def print_summary(console: Console, report: dict, written: list[Path]) -> None:
     reps = f"{report['rep_count']}" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
     score = "-" if report["score"] is None else f"{report['score']:.0f}/100"
     incomplete = "" if report["complete"] else " [yellow](incomplete)"
-    camera = report["camera"]["view_label"]
-    console.print(f"[bold]{report['exercise_name']}[/bold]: {reps} reps, score {score}, camera {camera}{incomplete}")
-    if report.get("recognition"):
-        console.print(f"  recognised as {report['exercise']} (confidence {report['recognition']['confidence']:.2f})")
+    label = report["camera"]["view_label"]
+    camera = f"filmed {label}" if label else "camera view unknown"
+    target = report.get("target_reps")
+    aim = ""
+    if target and report["cues"]:  # (an unrecognised exercise has no cues and no target of its own)
+        aim = f" (target {target['min']}" + (f"-{target['max']}" if target["max"] != target["min"] else "") + ")"
+    console.print(f"[bold]{report['exercise_name']}[/bold]: {reps} reps{aim}, score {score}, {camera}{incomplete}")
+    recognition = report.get("recognition")
+    if recognition and recognition["exercise"]:
+        console.print(f"  recognised as {report['exercise']} (confidence {recognition['confidence']:.2f})")
+    elif recognition:
+        console.print(f"  exercise not recognised: {recognition['reason']}")
     for advice in report["camera"].get("advice", []):
         console.print(f"  [yellow]camera:[/yellow] {advice}")
     mismatch = report.get("exercise_check")

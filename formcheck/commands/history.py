@@ -21,7 +21,7 @@ PersonOpt = Annotated[str | None, typer.Option("--person", "-p", help="Who exerc
 PainOpt = Annotated[int | None, typer.Option("--pain", min=0, max=10, help="Pain during the set, 0-10.")]
 EffortOpt = Annotated[int | None, typer.Option("--effort", min=1, max=10, help="Effort of the set (RPE), 1-10.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with the set.")]
-NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not record the set in the history.")]
+NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not record the set in the history.", metavar="")]
 ExerciseFilter = Annotated[str | None, typer.Option("--exercise", "-e", help="Only this exercise (id).")]
 PersonFilter = Annotated[str | None, typer.Option("--person", "-p", help="Only this person.")]
 SinceFilter = Annotated[str | None, typer.Option("--since", help="From this date (2025-03-01) or span back (30d, 6w).")]
@@ -45,7 +45,7 @@ def history(
     person: PersonFilter = None,
     exercise: ExerciseFilter = None,
     since: SinceFilter = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the sets as JSON (for scripts).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sets as JSON (for scripts).", metavar="")] = False,
 ) -> None:
     """Show the recorded sets, oldest first (where: `$FORMCHECK_DATA_DIR`, else the user data folder)."""
     if ctx.invoked_subcommand is not None:

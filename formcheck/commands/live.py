@@ -21,7 +21,7 @@ from formcheck.analysis.recognize import RecognizingAnalyzer
 from formcheck.analysis.result import SetResult, SourceInfo
 from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.analysis.summary import summarize
-from formcheck.commands.analyze import print_summary
+from formcheck.commands.analyze import print_summary, with_target_reps
 from formcheck.draw.hud import OverlayAnnotator
 from formcheck.errors import EXIT_INTERRUPTED, BadInputError, FormcheckError
 from formcheck.history.recording import HistoryOptions, record_finished
@@ -33,9 +33,11 @@ from formcheck.report.build import build_report
 from formcheck.report.writers import check_report_paths, write_reports
 from formcheck.rules.loader import load_all
 from formcheck.rules.model import ExerciseRules
+from formcheck.safety import DISCLAIMER, SAFETY_TIPS, SHORT_NOTE
 from formcheck.session import run_analysis
 
 STATUS_S = 2.0          # how long a status line ("report saved") stays
+SAFETY_NOTE_S = 6.0     # how long the safety note stays on screen at the start of the session
 RECOGNISING = HudState("Which exercise?", "-", None, None, (), Advice("_recognise", "Start your set: the exercise is "
                        "recognised from the first reps", "tip"), ())  # fmt: skip
 KEYS_HELP = "q/Esc quit - space pause - r reset set - e next exercise - s save report"
@@ -70,6 +72,11 @@ class LiveStats:
         p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
         return (f"{self.analysed} frames analysed, {dropped} dropped to keep up; capture-to-display latency "
                 f"median {statistics.median(ordered):.0f} ms, 90% under {p90:.0f} ms")  # fmt: skip
+
+
+def safety_text() -> str:
+    """The note printed as a live session starts: the article's general tips, then the disclaimer."""
+    return "Before you start: " + " ".join(SAFETY_TIPS) + " " + DISCLAIMER
 
 
 def default_report_path(exercise_id: str) -> Path:
@@ -111,6 +118,7 @@ class LiveSession:
         self._last: tuple[np.ndarray, PoseFrame] | None = None
         self._size = (0, 0)
         self.finished: list[dict] = []  # the report of every set that ended (switched away from, or the last)
+        self._status = (SHORT_NOTE, time.monotonic() + SAFETY_NOTE_S)  # the article's tips, as the session starts
 
     # -- sets ----------------------------------------------------------------------------------------
     def run(self) -> SetOutcome:
@@ -282,13 +290,17 @@ def live_command(
     model: str | None,
     linger_s: float = 10.0,
     history: HistoryOptions | None = None,
+    target_reps: int | None = None,
 ) -> SetOutcome:
-    """Open the camera and the window, coach sets until the user stops, save the report, record the sets."""
+    """Open the camera and the window, coach sets until the user stops, save the report, record the sets.
+
+    ``target_reps`` replaces the rule files' rep range (e.g. a physiotherapist's prescription).
+    """
     console = Console(stderr=True)
     check_report_paths(reports)
     if history:
         history.check()
-    catalogue = load_all(rules_dir)
+    catalogue = with_target_reps(load_all(rules_dir), target_reps)
     if exercise is not None and exercise not in catalogue:
         raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
     from formcheck.perception.model import resolve_model
@@ -327,6 +339,7 @@ def live_command(
             )
             name = catalogue[exercise].name if exercise else "exercise recognised from the first seconds"
             console.print(f"live: {name}, from {source.name} ({KEYS_HELP})")
+            console.print(safety_text(), highlight=False, soft_wrap=True, markup=False)
             outcome = session.run()
             session.finish(outcome)
     finally:

@@ -19,6 +19,8 @@ if not os.environ.get("FORMCHECK_DEBUG"):
     os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
+MAX_FPS = 1000.0
+ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
 @dataclass(frozen=True)
@@ -128,11 +130,16 @@ class VideoFileSource(FrameSource):
 
 
 class ImageFolderSource(FrameSource):
-    """A folder of still images in name order, played at a fixed frame rate."""
+    """A folder of still images in name order, played at a fixed frame rate (``--fps``, 30 by default)."""
 
-    def __init__(self, folder: Path, fps: float = 30.0) -> None:
+    DEFAULT_FPS = 30.0
+
+    def __init__(self, folder: Path, fps: float | None = None) -> None:
+        fps = self.DEFAULT_FPS if fps is None else fps
+        if not 0 < fps <= MAX_FPS:
+            raise BadInputError(f"--fps {fps:g}: must be above 0 and at most {MAX_FPS:g} frames per second")
         self.name = str(folder)
-        self.fps = fps
+        self.fps = float(fps)
         self._files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         if not self._files:
             raise BadInputError(f"{folder}: is a directory with no images in it")
@@ -175,12 +182,43 @@ class CameraSource(FrameSource):
         self._capture.release()
 
 
-def open_source(spec: str | Path) -> FrameSource:
-    """Open a video file, an image folder, or a camera given by its index ("0")."""
+class RotatedSource(FrameSource):
+    """Another source's frames turned clockwise by 90, 180 or 270 degrees (``--rotate``), same timestamps."""
+
+    def __init__(self, inner: FrameSource, degrees: int) -> None:
+        if degrees not in ROTATIONS:
+            raise BadInputError(f"--rotate {degrees}: turn by 90, 180 or 270 degrees")
+        self.inner, self.degrees = inner, degrees
+        self.name, self.fps, self.frame_count, self.is_live = inner.name, inner.fps, inner.frame_count, inner.is_live
+
+    @property
+    def problem(self) -> str | None:  # type: ignore[override]
+        return self.inner.problem
+
+    def __iter__(self) -> Iterator[Frame]:
+        code = ROTATIONS[self.degrees]
+        for frame in self.inner:
+            yield Frame(frame.index, frame.timestamp_ms, cv2.rotate(frame.image, code))
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def open_source(spec: str | Path, *, fps: float | None = None, rotate: int = 0) -> FrameSource:
+    """Open a video file, an image folder, or a camera given by its index ("0").
+
+    ``fps`` is the frame rate of an image folder (a video's own rate comes from the file); ``rotate`` turns
+    every frame clockwise by 90, 180 or 270 degrees, for a video filmed sideways without rotation metadata.
+    """
     text = str(spec)
-    if text.isdigit():
-        return CameraSource(int(text))
     path = Path(text)
-    if path.is_dir() and any(p.suffix.lower() in IMAGE_SUFFIXES for p in path.iterdir()):
-        return ImageFolderSource(path)
-    return VideoFileSource(path)
+    if text.isdigit():
+        source: FrameSource = CameraSource(int(text))
+    elif path.is_dir() and any(p.suffix.lower() in IMAGE_SUFFIXES for p in path.iterdir()):
+        source = ImageFolderSource(path, fps)
+    else:
+        source = VideoFileSource(path)
+    if fps is not None and not isinstance(source, ImageFolderSource):
+        source.close()
+        raise BadInputError(f"{spec}: --fps is for a folder of images; a video's frame rate comes from the file")
+    return RotatedSource(source, rotate) if rotate else source

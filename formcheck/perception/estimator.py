@@ -22,6 +22,7 @@ from mediapipe.tasks.metadata import metadata_schema_py_generated as metadata_fb
 from mediapipe.tasks.metadata import schema_py_generated as tflite_fb
 from mediapipe.tasks.python import BaseOptions, vision
 
+from formcheck.errors import BadModelError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 
@@ -74,8 +75,12 @@ class PoseEstimator:
             min_pose_presence_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,
         )
-        with _quiet_native_logs():
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        try:
+            with _quiet_native_logs():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as error:  # e.g. a zip of two files that are not TFLite models
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise BadModelError(f"{model_path}: MediaPipe cannot load this pose model ({first})") from None
         self._last_timestamp_ms: int | None = None
         self._followed_centre: np.ndarray | None = None
         self._followed_torso = 0.0

@@ -21,7 +21,7 @@ from pathlib import Path
 import platformdirs
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 
-from formcheck.errors import ModelError
+from formcheck.errors import BadModelError, ModelError
 from formcheck.io.atomic import atomic_path
 
 VARIANTS = ("lite", "full", "heavy")
@@ -95,9 +95,9 @@ def resolve_model(choice: str | None = None, *, fetch: bool = True) -> ResolvedM
 
 def _explicit(path: Path, origin: str) -> ResolvedModel:
     if not path.is_file():
-        raise ModelError(f"{origin}: model file {path} does not exist (or use one of {', '.join(VARIANTS)})")
+        raise BadModelError(f"{origin}: model file {path} does not exist (or use one of {', '.join(VARIANTS)})")
     if not is_valid_bundle(path):
-        raise ModelError(f"{origin}: {path} is not a pose landmarker .task bundle (zip with {BUNDLE_MEMBERS})")
+        raise BadModelError(f"{origin}: {path} is not a pose landmarker .task bundle (zip with {BUNDLE_MEMBERS})")
     return ResolvedModel(path.resolve(), None, f"given by {origin}")
 
 

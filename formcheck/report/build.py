@@ -5,9 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from formcheck.analysis.result import RepResult, SetResult
+from formcheck.pose.measures import UNITS
 from formcheck.pose.view import VIEW_LABELS
+from formcheck.rules.model import Cue
+from formcheck.safety import safety_dict
 
 SCHEMA_VERSION = 1
+
+
+def cue_unit(cue: Cue) -> str:
+    """The unit of a cue's measured value: the measure's ("°", "torso lengths"), seconds held, or reps."""
+    if cue.kind == "hold":
+        return "s"
+    if cue.kind == "sides":
+        return "reps"
+    return UNITS.get(cue.measure or "", "°")
 
 
 def _rep_entry(rep: RepResult) -> dict[str, Any]:
@@ -40,6 +52,7 @@ def build_report(result: SetResult) -> dict[str, Any]:
             "message": cue.message_for(summary.worst) if summary.fault else None,
             "fix": cue.fix,
             "not_checked_reason": summary.not_checked_reason,
+            "unit": cue_unit(cue),
         }
         for cue, summary in zip(rules.cues, result.cues, strict=True)
     }
@@ -72,6 +85,7 @@ def build_report(result: SetResult) -> dict[str, Any]:
             "gaps": [{"start_s": round(a, 3), "end_s": round(b, 3)} for a, b in result.gaps],
         },
         "rep_count": result.rep_count,
+        "target_reps": {"min": rules.min_reps, "max": rules.max_reps},
         "reps_by_side": dict(result.reps_by_side) if result.reps_by_side is not None else None,
         "partial_reps": [_partial_entry(rep) for rep in result.partial_reps],
         "reps": [_rep_entry(rep) for rep in result.reps],
@@ -82,4 +96,5 @@ def build_report(result: SetResult) -> dict[str, Any]:
             for f in result.findings
         ],
         "score": result.score,
+        "safety": safety_dict(),
     }

@@ -106,6 +106,14 @@ def _rep_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**rep, "verdicts": [(cue_id, cue_verdict(rep, cue_id)) for cue_id in cue_ids]} for rep in report["reps"]]
 
 
+def _target(target: dict[str, int] | None) -> str | None:
+    """ "10–20 reps", or "12 reps" for a prescribed number."""
+    if not target:
+        return None
+    low, high = target["min"], target["max"]
+    return f"{low} reps" if low == high else f"{low}–{high} reps"
+
+
 def render_html(report: dict[str, Any], result: SetResult) -> str:
     """The report page as a string."""
     chosen = keyframe_reps(report, set(result.keyframes))
@@ -124,6 +132,8 @@ def render_html(report: dict[str, Any], result: SetResult) -> str:
         "cues_broken": sum(1 for cue in report["cues"].values() if cue.get("fault")),
         "chart_sides": chart_sides(result),
         "not_checked": {k: c for k, c in report["cues"].items() if not c["checked"]},
+        "safety": report.get("safety"),
+        "target": _target(report.get("target_reps")) if report["cues"] else None,  # none without an exercise
     }
     return _environment().get_template("report.html.j2").render(**context)
 
