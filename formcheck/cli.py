@@ -1,4 +1,4 @@
-"""The command line: `formcheck analyze`, `live`, `model`, `exercises`."""
+"""The command line: `formcheck analyze`, `live`, `batch`, `model`, `exercises`."""
 
 from __future__ import annotations
 
@@ -63,6 +63,37 @@ def live(
     from formcheck.commands.live import live_command
 
     live_command(camera, exercise, report or [], voice, rules, model, linger_s=linger)
+
+
+BATCH_EXIT_CODES_HELP = (
+    "Exit codes: 0 every video analysed or already up to date; 1 at least one video failed (its one-line error is "
+    "in the summary, every other video has its report) or no pose model / Ray cluster; 2 bad input (missing input, "
+    "no videos found, bad manifest, unknown exercise, format or engine, unwritable output folder); 130 interrupted "
+    "with Ctrl-C (finished reports and the summary so far are kept: run the same command again to continue)."
+)
+
+
+@app.command(epilog=BATCH_EXIT_CODES_HELP)
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Videos, folders (searched recursively), globs, manifest CSVs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports and the summary.")],
+    exercise: ExerciseOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Videos analysed at once (local engine).")] = 1,
+    formats: Annotated[str, typer.Option(help="Report formats per video, e.g. json,csv,html.")] = "json,csv,html",
+    force: Annotated[bool, typer.Option("--force", help="Analyse again videos whose reports are up to date.")] = False,
+    engine: Annotated[str, typer.Option(help="local (worker processes) or ray (a Ray cluster).")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address (host:port or ray://host:10001).")] = None,
+    rules: RulesOpt = None,
+    model: ModelOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary lines.")] = False,
+) -> None:
+    """Analyse many videos: a report per video and a cohort summary (CSV, Parquet, HTML); reruns continue."""
+    from formcheck.commands.batch import batch_command
+
+    code = batch_command(inputs, out, exercise=exercise, jobs=jobs, formats=formats, force=force, engine=engine,
+                         address=address, rules_dir=rules, model=model, quiet=quiet)  # fmt: skip
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -40,8 +40,15 @@ def analyze_command(
     rules_dir: Path | None,
     model: str | None,
     quiet: bool,
+    *,
+    on_frame: Callable[[int, int | None], None] | None = None,
+    source_name: str | None = None,
 ) -> Analysis:
-    """Run the whole analysis of one video and write what was asked for."""
+    """Run the whole analysis of one video and write what was asked for.
+
+    ``on_frame(done, total)`` follows the progress (e.g. in `formcheck batch`); ``source_name`` is the path the
+    report names (a copy of the video may be analysed in its place).
+    """
     console = Console(stderr=True, quiet=quiet)
     check_report_paths(reports)  # refuse unwritable outputs before any work starts
     for output in (landmarks, annotate):
@@ -49,6 +56,8 @@ def analyze_command(
             check_writable(output)
     rules = find_exercise(exercise, rules_dir) if exercise else None
     source = open_source(video)
+    if source_name:
+        source.name = source_name
     resolved = resolve_model(model)
     from formcheck.perception.estimator import PoseEstimator
 
@@ -61,9 +70,11 @@ def analyze_command(
             columns = [TextColumn("analysing"), BarColumn(), TaskProgressColumn(), FpsColumn(), TimeRemainingColumn()]
             with Progress(*columns, console=console, transient=True, disable=quiet) as bar:
                 task = bar.add_task("frames", total=source.frame_count)
-                for frame in frames:
+                for done, frame in enumerate(frames, 1):
                     yield frame
                     bar.advance(task)
+                    if on_frame:
+                        on_frame(done, source.frame_count)
 
         recognizing = None if rules else RecognizingAnalyzer(load_all(rules_dir))  # no --exercise: recognise it
         sampled = PoseSample()  # for the camera advice; bounded, so memory does not grow with the video's length
