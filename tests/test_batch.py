@@ -186,23 +186,27 @@ def test_damaged_files_fail_alone_are_remembered_and_force_redoes_them(tmp_path:
     """No MediaPipe here: the videos fail when opened. A rerun does not retry what would only fail again."""
     folder = tmp_path / "in"
     folder.mkdir()
+    names = ("<b>odd&.mp4", "broken.mp4", "empty.mov", "text.avi")
+    (folder / names[0]).write_bytes(BROKEN + b"odd")
     (folder / "broken.mp4").write_bytes(BROKEN)
     (folder / "empty.mov").write_bytes(b"")
     (folder / "text.avi").write_text("hello\n", encoding="utf-8")
     out = tmp_path / "out"
     first = run_formcheck("batch", folder, "--out", out, "--jobs", "2")
     assert first.returncode == EXIT_FAILURE, first.stderr
-    assert counts(first.stderr) == (3, 3, 0, 3)
+    assert counts(first.stderr) == (4, 4, 0, 4)
     rows = summary_rows(out)
-    assert [row["video"] for row in rows] == [str(folder / n) for n in ("broken.mp4", "empty.mov", "text.avi")]
-    assert [row["status"] for row in rows] == ["failed"] * 3
-    assert "the file is empty" in rows[1]["error"] and "not a readable video" in rows[2]["error"]
-    assert all("\n" not in row["error"] for row in rows)
+    assert [row["video"] for row in rows] == [str(folder / name) for name in names]
+    assert [row["status"] for row in rows] == ["failed"] * 4
+    assert "the file is empty" in rows[2]["error"] and "not a readable video" in rows[3]["error"]
+    assert all("\n" not in row["error"] and row["error"].startswith(row["video"]) for row in rows)
     assert not (out / "reports").exists() or not any((out / "reports").iterdir())
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;odd&amp;.mp4" in html and "<b>odd" not in html  # names are escaped
     again = run_formcheck("batch", folder, "--out", out)
-    assert counts(again.stderr) == (3, 0, 3, 3) and again.returncode == EXIT_FAILURE
+    assert counts(again.stderr) == (4, 0, 4, 4) and again.returncode == EXIT_FAILURE
     forced = run_formcheck("batch", folder, "--out", out, "--force")
-    assert counts(forced.stderr) == (3, 3, 0, 3)
+    assert counts(forced.stderr) == (4, 4, 0, 4)
     assert summary_rows(out) == rows
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 
 from formcheck.io.atomic import atomic_path, write_text_atomic
 
@@ -92,7 +92,7 @@ def _write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> bool:
 
 def summary_html(rows: Sequence[dict[str, Any]]) -> str:
     """A one-page table of the cohort linking to each video's report, with totals per exercise."""
-    environment = Environment(loader=PackageLoader("formcheck.batch", "templates"), autoescape=select_autoescape())
+    environment = Environment(loader=PackageLoader("formcheck.batch", "templates"), autoescape=True)
     by_exercise: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if row["status"] == "ok":
