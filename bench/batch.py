@@ -10,7 +10,6 @@ this script starts once (`--address` of that head: the cluster exists before the
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import platform
@@ -125,8 +124,9 @@ def measure(videos: list[Path], work: Path, rounds: int, use_ray: bool, console:
     rerun = run_batch(videos, work / "jobs2", "--jobs", "2")
     console.print(f"rerun with nothing to do: {rerun['wall_s']:.1f} s ({rerun['result']})")
     summaries = {name: (work / name / "summary.csv").read_text(encoding="utf-8") for name in engines}
-    with open(work / "jobs2" / "summary.csv", newline="", encoding="utf-8") as file:
-        rows = list(csv.DictReader(file))
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(work / "jobs2" / "summary.parquet").to_pylist()  # typed, as the driver holds them
     return {
         "runs": runs, "rerun": rerun, "walls_s": {name: median([r["wall_s"] for r in runs[name]]) for name in runs},
         "same_summary": {name: text == summaries["jobs1"] for name, text in summaries.items()},

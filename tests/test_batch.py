@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import signal
@@ -336,6 +337,49 @@ def test_ctrl_c_keeps_finished_reports_and_the_summary_and_a_rerun_continues(tmp
     again = run_formcheck("batch", manifest, "--out", out, "--jobs", "1")
     assert again.returncode == EXIT_OK, again.stderr
     assert counts(again.stderr) == (2, 1, 1, 0)
+
+
+def _spawned_workers(pid: int) -> list[int]:
+    """The multiprocessing workers a process spawned (from /proc)."""
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in command:
+            workers.append(int(stat.parent.name))
+    return workers
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker through /proc")
+def test_a_worker_that_dies_fails_only_its_video(tmp_path: Path) -> None:
+    """A worker killed (as by the out-of-memory killer) fails the video it held; a new worker does the next one."""
+    trim(SAMPLES / "seated_row_faults.mp4", tmp_path / "first.mp4", 150)
+    trim(SAMPLES / "hip_raise_faults.mp4", tmp_path / "second.mp4", 45)
+    manifest, out = tmp_path / "m.csv", tmp_path / "out"
+    manifest.write_text("path,exercise\nfirst.mp4,seated_row\nsecond.mp4,hip_raise\n", encoding="utf-8")
+    proc = popen_formcheck("batch", manifest, "--out", out, "--jobs", "1")
+    try:
+        deadline, workers = time.monotonic() + TIMEOUT_S, []
+        while not workers and proc.poll() is None and time.monotonic() < deadline:
+            workers = _spawned_workers(proc.pid)
+            time.sleep(0.05)
+        assert len(workers) == 1, "no worker to kill"
+        os.kill(workers[0], signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=TIMEOUT_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == EXIT_FAILURE, stderr
+    first, second = summary_rows(out)
+    assert first["status"] == "failed" and "worker process died (killed by signal 9)" in first["error"]
+    assert second["status"] == "ok" and (out / "reports" / "second.json").is_file()
+    again = run_formcheck("batch", manifest, "--out", out, "--jobs", "1")
+    assert counts(again.stderr) == (2, 1, 1, 0)  # not the video's fault: tried again
+    assert again.returncode == EXIT_OK, again.stderr
 
 
 # -- whole samples (slow) ------------------------------------------------------------------------------

@@ -83,9 +83,10 @@ def run_batch(
     hook for a history database: a video skipped as up to date is not seen again).
     """
     run = _BatchRun(items, options, progress, after_each)
-    tasks = run.plan()
     try:
-        engine.run(tasks, run)
+        tasks = run.plan()
+        if tasks:  # (a rerun with nothing to do never connects to a cluster)
+            engine.run(tasks, run)
     except KeyboardInterrupt:
         run.result.interrupted = True
     finally:
@@ -150,8 +151,8 @@ class _BatchRun:
             if fmt in outcome["files"] and fmt in self.options.formats:
                 write_bytes_atomic(target, outcome["files"][fmt])
                 reports[fmt] = target.relative_to(self.out_dir).as_posix()
-            elif not outcome["files"]:
-                target.unlink(missing_ok=True)  # no stale report of an older version of this video
+            elif outcome["final_failure"] and not outcome["files"]:
+                target.unlink(missing_ok=True)  # this content cannot be analysed: no stale report of an older one
         record = {
             "video": str(item.path), "sha256": sha256, "formcheck_version": formcheck_version(),
             "settings": self.settings(item).as_dict(), "formats": list(self.options.formats),
