@@ -1,4 +1,4 @@
-"""The command line: `formcheck analyze`, `live`, `history`, `progress`, `model`, `exercises`."""
+"""The command line: `formcheck analyze`, `live`, `batch`, `history`, `progress`, `model`, `exercises`."""
 
 from __future__ import annotations
 
@@ -156,6 +156,37 @@ def live(
 
 app.add_typer(history_app, name="history")
 app.command(epilog=EXIT_CODES_HELP)(progress)
+
+
+BATCH_EXIT_CODES_HELP = (
+    "Exit codes: 0 every video analysed or already up to date; 1 at least one video failed (its one-line error is "
+    "in the summary, every other video has its report) or no pose model / Ray cluster; 2 bad input (missing input, "
+    "no videos found, bad manifest, unknown exercise, format or engine, unwritable output folder); 130 interrupted "
+    "with Ctrl-C (finished reports and the summary so far are kept: run the same command again to continue)."
+)
+
+
+@app.command(epilog=BATCH_EXIT_CODES_HELP)
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Videos, folders (searched recursively), globs, manifest CSVs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports and the summary.")],
+    exercise: ExerciseOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Videos analysed at once (local engine).")] = 1,
+    formats: Annotated[str, typer.Option(help="Report formats per video, e.g. json,csv,html.")] = "json,csv,html",
+    force: Annotated[bool, flag("--force", help="Analyse again videos whose reports are up to date.")] = False,
+    engine: Annotated[str, typer.Option(help="local (worker processes) or ray (a Ray cluster).")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address (host:port or ray://host:10001).")] = None,
+    rules: RulesOpt = None,
+    model: ModelOpt = None,
+    quiet: Annotated[bool, flag("--quiet", "-q", help="No progress bar or summary lines.")] = False,
+) -> None:
+    """Analyse many videos: a report per video and a cohort summary (CSV, Parquet, HTML); reruns continue."""
+    from formcheck.commands.batch import batch_command
+
+    code = batch_command(inputs, out, exercise=exercise, jobs=jobs, formats=formats, force=force, engine=engine,
+                         address=address, rules_dir=rules, model=model, quiet=quiet)  # fmt: skip
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(cls=Command)

@@ -52,11 +52,15 @@ def analyze_command(
     target_reps: int | None = None,
     rotate: int = 0,
     fps: float | None = None,
+    on_frame: Callable[[int, int | None], None] | None = None,
+    source_name: str | None = None,
 ) -> SetResult:
     """Run the whole analysis of one video, write what was asked for and record the set in ``history``.
 
     ``target_reps`` replaces the rule files' rep range; ``rotate`` turns the frames clockwise (90, 180, 270);
-    ``fps`` is the frame rate of a folder of images.
+    ``fps`` is the frame rate of a folder of images. ``on_frame(done, total)`` follows the progress (e.g. in
+    `formcheck batch`); ``source_name`` is the path the report names (a copy of the video may be analysed in its
+    place).
     """
     console = Console(stderr=True, quiet=quiet)
     check_report_paths(reports)  # refuse unwritable outputs before any work starts
@@ -70,6 +74,8 @@ def analyze_command(
         raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
     rules = catalogue[exercise] if exercise else None
     source = open_source(video, fps=fps, rotate=rotate)
+    if source_name:
+        source.name = source_name
     resolved = resolve_model(model)
     from formcheck.perception.estimator import PoseEstimator
 
@@ -82,9 +88,11 @@ def analyze_command(
             columns = [TextColumn("analysing"), BarColumn(), TaskProgressColumn(), FpsColumn(), TimeRemainingColumn()]
             with Progress(*columns, console=console, transient=True, disable=quiet) as bar:
                 task = bar.add_task("frames", total=source.frame_count)
-                for frame in frames:
+                for done, frame in enumerate(frames, 1):
                     yield frame
                     bar.advance(task)
+                    if on_frame:
+                        on_frame(done, source.frame_count)
 
         sampled = PoseSample()  # for the rotation hint; bounded, so memory does not grow with the video's length
         seen = _FramesSeen()
