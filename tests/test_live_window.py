@@ -277,3 +277,18 @@ def test_overlay_layout_holds_at_480p_1080p_and_4k(display: str, resolution: str
     assert inside > 100 and inside >= 0.95 * amber.sum()
     status = shot[status_box.y0:status_box.y1, status_box.x0:status_box.x1].max(axis=2)
     assert (status < 100).mean() > 0.5 and (status > 150).sum() > 50
+
+
+def test_voice_without_a_sound_device_says_so_once(display: str, tmp_path: Path) -> None:
+    """espeak-ng exits 0 with no sound device; live must not stay silent about it."""
+    from tests.test_live import _has_sound_device
+
+    if shutil.which("espeak-ng") is None or _has_sound_device():
+        pytest.skip("needs espeak-ng on a machine without a sound device")
+    app = LiveApp(display, tmp_path / "v.json", "--voice", "--linger", "0")
+    try:
+        code, err = app.finish()
+    finally:
+        app.kill()
+    assert code == 0, err
+    assert err.count("voice off") == 1 and "no sound" in err, err
