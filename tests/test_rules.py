@@ -73,7 +73,7 @@ BASE = (RULES_DIR / "hip_raise.toml").read_text(encoding="utf-8")
 @pytest.mark.parametrize(
     ("mutation", "key"),
     [
-        (lambda t: t.replace('signal = "hip_line"', 'signal = "hip_wiggle"'), "rep.signal"),
+        (lambda t: t.replace('signal = "hip_extension"', 'signal = "hip_wiggle"'), "rep.signal"),
         (lambda t: t.replace('measure = "knee_angle"', 'measure = "knee_wobble"'), "cues[0].measure"),
         (lambda t: t.replace('name = "Hip raise"\n', ""), "name"),
         (lambda t: t.replace("min = 65 ", "min = 6500 "), "cues[0].min"),

@@ -123,7 +123,7 @@ class LiveSession:
         self._status: tuple[str, float] | None = None
         self._last: tuple[np.ndarray, PoseFrame] | None = None
         self._size = (0, 0)
-        self.finished: list[dict] = []  # the final report of every set kept (for the history)
+        self.finished: list[dict] = []  # the final report of every set kept, and of the last set (for the history)
         self._set_paths: list[Path] = []          # where the set in progress is saved (once it is)
         self._set_started = dt.datetime.now()     # names the set's files (the analysis runs on frame time)
         self._voice_told = False
@@ -342,7 +342,7 @@ class LiveSession:
         if kept:
             self._set_paths = outcome.paths
             outcome.paths = self._write_set(analysis, report)
-            self.finished.append(report)
+        self.finished.append(report)   # the history decides what is worth recording (record_finished)
         print_summary(self.console, report, outcome.paths)
         if not kept:
             self.console.print("  last set not saved: no reps (the sets before it are)")
