@@ -50,7 +50,7 @@ VOICE_STATUS_S = 5.0    # how long "voice off" stays on screen
 RECOGNISING = HudState("Which exercise?", "-", None, None, (), Advice("_recognise", "Start your set: the exercise is "
                        "recognised from the first reps", "tip"), ())  # fmt: skip
 LOADING = "Loading the pose model..."
-KEYS_HELP = "q/Esc quit - space pause - r reset set - e next exercise - s save report"
+KEYS_HELP = "q/Esc quit - space pause - r reset set - e next exercise - s save set"
 
 
 class Speech(Protocol):
