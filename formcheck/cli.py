@@ -198,10 +198,11 @@ def exercises(rules: RulesOpt = None) -> None:
     for ex in load_all(rules).values():
         table = Table(title=f"{ex.name} ({ex.id}) - film {', '.join(ex.views)}", title_justify="left")
         table.add_column("cue")
+        table.add_column("shown as")
         table.add_column("the article says")
         table.add_column("checked from")
         for cue in ex.cues:
-            table.add_row(cue.id, cue.cue, ", ".join(cue.views))
+            table.add_row(cue.id, cue.title, cue.cue, ", ".join(cue.views))
         out.print(table)
 
 

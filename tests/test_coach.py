@@ -17,6 +17,7 @@ from formcheck.analysis.coach import (
     rep_advice,
     reps_text,
     summary_lines,
+    summary_state,
 )
 from formcheck.analysis.counter import RepCounter
 from formcheck.analysis.judge import CueVerdict
@@ -125,13 +126,17 @@ def _verdict(cue_id: str, fault: bool, value: float) -> CueVerdict:
     return CueVerdict(cue_id, True, fault, value)
 
 
-def test_rep_advice_names_the_faults_with_the_rule_files_message() -> None:
+def test_rep_advice_names_the_fault_and_gives_the_rule_files_fix() -> None:
     rules = find_exercise("hip_raise")
     verdicts = (_verdict("hip_line", True, -25.0), _verdict("knee_angle", False, 90))
     rep = RepResult(1, None, 0, 1, 2, 1.0, 30, 50, verdicts)
     advice = rep_advice(rules, rep)
     assert [a.key for a in advice] == ["hip_line"]
-    assert advice[0].text == "Hips sagged -25° below the shoulder-knee line at the top."
+    cue = rules.cue("hip_line")
+    assert (advice[0].title, advice[0].text) == (cue.name, cue.fix) == (
+        "Hips up in line", "Squeeze your glutes and push the hips up until shoulders, hips and knees form one "
+        "straight line.")  # fmt: skip
+    assert advice[0].spoken == "Hips up in line"              # the voice says the short name
     assert advice[0].level == "fault" and advice[0].instant
     good = RepResult(2, None, 0, 1, 2, 5.0, 30, 100, (_verdict("hip_line", False, -2.0),))
     assert rep_advice(rules, good)[0].level == "good"
@@ -183,10 +188,13 @@ def test_live_advice_reads_the_analysis_and_tips_follow_the_phase() -> None:
             measures_at_top = state.measures
     knee = next(m for m in measures_at_top if m.cue_id == "knee_angle")
     assert knee.value == pytest.approx(140.0, abs=3) and not knee.ok and knee.active
+    assert (knee.name, knee.reading) == ("Knees at 90°", f"{knee.value:.0f}°")   # a name a person reads, not an id
+    assert all("_" not in m.text for m in measures_at_top)
     assert "knee_angle" in keys_at_top                        # knees at 140°, outside 65-115, during the rep
     assert "_tip_hold_5" in keys_at_top                       # at the top the tip is the article's hold cue
     assert "knee_angle" not in keys_at_rest                   # knee_angle is judged during the rep only
     assert coaching.coach.current is not None and coaching.coach.current.key == "knee_angle"
+    assert state.advice.title == "Knees at 90°" and state.advice.text == rules.cue("knee_angle").fix   # the fix
     assert state.countdown is not None and state.countdown.startswith("hold")
 
 
@@ -201,13 +209,19 @@ def test_reps_text_counts_per_side_for_one_arm_exercises() -> None:
     assert reps_text(SetAnalyzer(find_exercise("one_arm_row"), view="side")) == "L 0 | R 0"
 
 
-def test_summary_lines_name_reps_score_and_faults() -> None:
+def test_summary_lines_name_reps_score_and_the_fix_of_each_fault() -> None:
+    rules = find_exercise("hip_raise")
     report = {"exercise_name": "Hip raise", "rep_count": 3, "reps_by_side": None, "score": 65.0,
-              "cues": {"hold_5": {"fault": True, "reps_with_fault": 3, "message": "Held 0.9 s."},
-                       "hip_line": {"fault": False, "reps_with_fault": 0, "message": None}}}  # fmt: skip
-    lines = summary_lines(report)
+              "reps": [{"faults": []}, {"faults": ["hold_5"]}],
+              "cues": {"hold_5": {"fault": True, "reps_with_fault": 3, "message": "Held 0.9 s.", "fix": "Count 5."},
+                       "hip_line": {"fault": False, "reps_with_fault": 0, "message": None, "fix": "Up."}}}  # fmt: skip
+    lines = summary_lines(report, rules)
     assert lines[0] == "Hip raise: 3 reps, score 65/100"
-    assert lines[1:] == ["x hold_5 (3/3): Held 0.9 s."]
+    assert lines[1:] == ["x Hold 5 counts (3 of 3 reps): Count 5."]
+    assert summary_lines(report)[1].startswith("x hold_5 ")   # without the rules, the id is all there is
+    state = summary_state(report, rules, "press any key to close", ["Saved: set.json"])
+    assert state.summary == (*lines, "Saved: set.json") and state.status == "press any key to close"
+    assert (state.reps, state.last_rep_good, state.measures, state.advice) == ("3 reps", False, (), None)
 
 
 def test_live_coaching_tells_the_user_to_fix_the_camera_when_the_knees_are_cut_off() -> None:

@@ -1,8 +1,13 @@
-"""Live mode without a screen: newest-frame capture, the session's keys and reports, drawing, voice."""
+"""Live mode without a screen: newest-frame capture, the session's keys and reports (every set kept), the camera
+shown while the model loads, drawing, voice."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,7 +15,8 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from formcheck.commands.live import LiveSession, per_exercise_path
+from formcheck.commands.live import LiveSession, start_grabber
+from formcheck.commands.live_sets import SetFiles
 from formcheck.draw.hud import SKELETON_COLOR
 from formcheck.errors import BadInputError
 from formcheck.io.realtime import LatestFrameGrabber, LiveFeed
@@ -82,12 +88,19 @@ class FakeWindow:
 
 
 def session(source: FrameSource, tmp_path: Path, keys: dict[int, str] | None = None, pace: bool = True,
-            exercise: str | None = "hip_raise", detect=bridge_detect) -> tuple[LiveSession, FakeWindow]:  # fmt: skip
+            exercise: str | None = "hip_raise", detect=bridge_detect, reports: list[Path] | None = None,
+            speaker=None, console: Console | None = None) -> tuple[LiveSession, FakeWindow]:  # fmt: skip
     window = FakeWindow(keys)
     grabber = LatestFrameGrabber(source, pace=pace).start()
-    live = LiveSession(grabber, detect, load_all(), exercise, [tmp_path / "set.json"], window,  # type: ignore[arg-type]
-                       Console(stderr=True, quiet=True), linger_s=0.0)  # fmt: skip
+    reports = [tmp_path / "set.json"] if reports is None else reports
+    live = LiveSession(grabber, detect, load_all(), exercise, reports, window,  # type: ignore[arg-type]
+                       console or Console(stderr=True, quiet=True), speaker=speaker, linger_s=0.0)  # fmt: skip
     return live, window
+
+
+def saved_sets(folder: Path) -> dict[str, dict]:
+    """{file name: report} of every JSON report in ``folder``."""
+    return {p.name: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
 
 
 # -- newest-frame capture ----------------------------------------------------------------------------
@@ -160,9 +173,88 @@ def test_keys_save_switch_reset_and_quit(tmp_path: Path) -> None:
     assert outcome.analysis.rules.id == live.rules.id
     assert outcome.analysis.frames_seen == 20                      # r started the set afresh at call 60
     report = json.loads((tmp_path / "set.json").read_text())
-    assert report["exercise"] == live.rules.id and report["complete"]
+    assert report["exercise"] == "hip_raise" and report["complete"]         # the set saved with s, completed by e
+    assert report["source"]["frames"] == 40
+    assert list(saved_sets(tmp_path)) == ["set.json"]     # the later sets had no reps and were never saved
     assert live.grabber.source.closed is False                               # the camera stays open between sets
     live.grabber.stop()
+
+
+# -- every set of a session is kept (issue 19, item 2) ------------------------------------------------
+
+
+def test_s_then_e_then_q_keeps_each_set_under_its_own_exercise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first set (saved with s) stays in the file named after its exercise; the second gets its own."""
+    monkeypatch.chdir(tmp_path)                 # without --report the sets are saved in the working folder
+    live, _ = session(SyntheticSource(10**4), tmp_path, {10: "s", 20: "e", 170: "q"},
+                      exercise="bent_over_lateral_raise", reports=[])  # fmt: skip
+    live.finish(live.run())
+    live.grabber.stop()
+    sets = saved_sets(tmp_path)
+    assert len(sets) == 2, list(sets)
+    for name, report in sets.items():
+        assert name.startswith(f"formcheck-live-{report['exercise']}-"), name   # each file holds its own exercise
+    by_exercise = {r["exercise"]: r for r in sets.values()}
+    assert by_exercise.keys() == {"bent_over_lateral_raise", "hip_raise"}
+    assert by_exercise["bent_over_lateral_raise"]["source"]["frames"] == 20       # the whole first set, up to e
+    assert by_exercise["hip_raise"]["rep_count"] >= 2
+    assert [s.exercise for s in live.files.sets] == ["bent_over_lateral_raise", "hip_raise"]
+
+
+def test_s_then_e_then_q_with_a_report_name_keeps_the_first_set_there(tmp_path: Path) -> None:
+    live, _ = session(SyntheticSource(10**4), tmp_path, {10: "s", 20: "e", 170: "q"},
+                      exercise="bent_over_lateral_raise", reports=[tmp_path / "set.json", tmp_path / "set.csv"])
+    live.finish(live.run())
+    live.grabber.stop()
+    sets = saved_sets(tmp_path)
+    assert sets["set.json"]["exercise"] == "bent_over_lateral_raise"
+    (second,) = [name for name in sets if name != "set.json"]
+    assert second.startswith("set.hip_raise-") and sets[second]["rep_count"] >= 2
+    assert (tmp_path / second).with_suffix(".csv").exists() and (tmp_path / "set.csv").exists()   # every format
+
+
+def test_s_r_e_q_keeps_the_set_saved_with_s(tmp_path: Path) -> None:
+    report = tmp_path / "set.json"
+    live, window = session(SyntheticSource(10**4), tmp_path, {100: "s", 175: "r", 180: "e", 185: "q"})
+    window.probes = {101: lambda: json.loads(report.read_text())}
+    live.finish(live.run())
+    live.grabber.stop()
+    saved_with_s = window.probed[101]
+    kept = json.loads(report.read_text())
+    assert kept["exercise"] == "hip_raise" and kept["rep_count"] >= saved_with_s["rep_count"] >= 1
+    assert kept["source"]["frames"] == 175           # completed when r ended it (the bridges were over by then)
+    assert list(saved_sets(tmp_path)) == ["set.json"]
+
+
+def test_a_reset_set_with_reps_is_kept_even_unsaved(tmp_path: Path) -> None:
+    live, _ = session(SyntheticSource(10**4), tmp_path, {130: "r", 150: "q"})
+    live.finish(live.run())
+    live.grabber.stop()
+    sets = saved_sets(tmp_path)
+    assert list(sets) == ["set.json"] and sets["set.json"]["rep_count"] >= 2    # the last set (no reps) is not
+
+
+def test_keys_before_the_exercise_is_recognised_start_over_without_an_error(tmp_path: Path) -> None:
+    live, _ = session(SyntheticSource(10**4), tmp_path, {5: "e", 10: "r", 15: "q"}, exercise=None)
+    outcome = live.run()
+    live.finish(outcome)
+    live.grabber.stop()
+    assert outcome.reason == "quit" and live.rules is not None   # e picked an exercise while recognising
+
+
+def test_set_files_never_reuse_a_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    at = dt.datetime(2025, 5, 4, 10, 15, 2)
+    files = SetFiles([])
+    first, again = files.claim("hip_raise", at), files.claim("hip_raise", at)   # two sets within one second
+    assert first == [Path("formcheck-live-hip_raise-20250504-101502.json")]
+    assert again == [Path("formcheck-live-hip_raise-20250504-101502-2.json")]
+    Path("formcheck-live-seated_row-20250504-101502.json").write_text("{}")     # left by an earlier session
+    assert files.claim("seated_row", at) == [Path("formcheck-live-seated_row-20250504-101502-2.json")]
+    named = SetFiles([Path("out/set.json"), Path("out/set.html")])
+    assert named.claim("hip_raise", at) == [Path("out/set.json"), Path("out/set.html")]
+    assert named.claim("seated_row", at) == [Path("out/set.seated_row-20250504-101502.json"),
+                                             Path("out/set.seated_row-20250504-101502.html")]  # fmt: skip
 
 
 def test_s_saves_the_set_so_far(tmp_path: Path) -> None:
@@ -178,12 +270,65 @@ def test_s_saves_the_set_so_far(tmp_path: Path) -> None:
     live.grabber.stop()
 
 
-def test_switching_exercise_keeps_a_set_with_reps_beside_the_report(tmp_path: Path) -> None:
+def test_switching_exercise_keeps_a_set_with_reps(tmp_path: Path) -> None:
     live, _ = session(SyntheticSource(10**4), tmp_path, {130: "e", 135: "q"})
     live.finish(live.run())
-    kept = per_exercise_path(tmp_path / "set.json", "hip_raise")
-    assert kept.name == "set.hip_raise.json"
-    assert json.loads(kept.read_text())["rep_count"] >= 2
+    kept = json.loads((tmp_path / "set.json").read_text())
+    assert kept["exercise"] == "hip_raise" and kept["rep_count"] >= 2
+    live.grabber.stop()
+
+
+# -- the camera shows while the model loads (no black start) ------------------------------------------
+
+
+def test_the_camera_shows_while_the_pose_model_loads(tmp_path: Path) -> None:
+    detected = []
+
+    def detect(frame: Frame):
+        detected.append(frame.index)
+        return bridge_detect(frame)
+
+    live, window = session(SyntheticSource(10**4, live=True), tmp_path, detect=None)
+    shown_while_loading = []
+    window.probes = {i: (lambda: shown_while_loading.append(window.last.copy())) for i in range(1, 6)}
+    assert live.warm_up(lambda: window.calls >= 5) is True
+    assert len(shown_while_loading) == 5 and not detected          # shown before any pose was detected
+    for image in shown_while_loading:
+        camera = np.all(image == 90, axis=2).mean()
+        assert camera > 0.5, camera                                 # mostly the camera's picture, not a black window
+    live.detect = detect
+    window.keys = {window.calls + 40: "q"}
+    outcome = live.run()
+    assert outcome.reason == "quit" and len(detected) == 40        # then analysed as usual
+    live.grabber.stop()
+
+
+def test_a_file_played_as_a_camera_waits_on_its_first_frame_for_the_model(tmp_path: Path) -> None:
+    """Nothing of a file is missed while the model loads: it shows its first frame, then plays from there."""
+    detected = []
+
+    def detect(frame: Frame):
+        detected.append(frame.index)
+        return bridge_detect(frame)
+
+    window = FakeWindow()
+    live = LiveSession(start_grabber(SyntheticSource(10**4)), None, load_all(), "hip_raise",  # type: ignore[arg-type]
+                       [tmp_path / "set.json"], window, Console(quiet=True), linger_s=0.0)  # fmt: skip
+    shown = []
+    window.probes = {i: (lambda: shown.append(live._last[1].timestamp_ms)) for i in range(1, 31)}
+    assert live.warm_up(lambda: window.calls >= 30) is True
+    assert shown == [0] * 30                                        # the first frame, held
+    live.detect = detect
+    window.keys = {window.calls + 20: "q"}
+    live.run()
+    assert detected[0] == 0                                         # ... and analysed first
+    live.grabber.stop()
+
+
+def test_q_while_the_model_loads_quits(tmp_path: Path) -> None:
+    live, window = session(SyntheticSource(10**4), tmp_path, {3: "q"}, detect=None)
+    assert live.warm_up(lambda: False) is False
+    assert window.calls == 3
     live.grabber.stop()
 
 
@@ -237,3 +382,59 @@ def test_voice_without_espeak_is_a_one_line_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(BadInputError, match="espeak-ng"):
         Speaker()
+
+
+NO_SOUND_CARD = (  # what espeak-ng prints, exiting 0, on a machine without a sound device
+    "import sys; sys.stderr.write(\"ALSA lib confmisc.c:855:(parse_card) cannot find card '0'\\n"
+    "ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default\\nerror: No such file or directory\\n\")"
+)
+
+
+def test_speaker_notices_that_no_sound_came_out() -> None:
+    speaker = Speaker([sys.executable, "-c", NO_SOUND_CARD])
+    speaker.say("three")
+    speaker.close()
+    assert speaker.failures == 1
+    assert speaker.problem is not None and "no sound" in speaker.problem and "Unknown PCM default" in speaker.problem
+    fine = Speaker([sys.executable, "-c", "pass"])
+    fine.say("three")
+    fine.close()
+    assert fine.problem is None and fine.failures == 0
+
+
+def _has_sound_device() -> bool:
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    return (Path("/dev/snd").exists() or bool(os.environ.get("PULSE_SERVER"))
+            or (bool(runtime) and (Path(runtime) / "pulse").exists()))  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None or _has_sound_device(),
+                    reason="needs espeak-ng on a machine without a sound device")  # fmt: skip
+def test_real_espeak_without_a_sound_device_is_noticed() -> None:
+    speaker = Speaker()
+    speaker.say("three")
+    speaker.close()
+    assert speaker.problem is not None and "no sound" in speaker.problem
+
+
+class SilentSpeaker:
+    """A voice that cannot be heard, as Speaker reports it."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.problem: str | None = "no sound could be played (no audio output device?): Unknown PCM default"
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+
+def test_live_says_once_that_the_voice_cannot_be_heard(tmp_path: Path) -> None:
+    out = io.StringIO()
+    speaker = SilentSpeaker()
+    live, window = session(SyntheticSource(10**4), tmp_path, {60: "q"}, speaker=speaker,
+                           console=Console(file=out, width=200))  # fmt: skip
+    window.probes = {30: live._status_text}
+    live.finish(live.run())
+    live.grabber.stop()
+    assert out.getvalue().count("voice off") == 1 and "Unknown PCM default" in out.getvalue()
+    assert window.probed[30].startswith("Voice off")             # on screen too

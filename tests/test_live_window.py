@@ -1,4 +1,5 @@
-"""`formcheck live` in a real window on a virtual screen (Xvfb): screenshot, keys, Ctrl-C, same count as analyze.
+"""`formcheck live` in a real window on a virtual screen (Xvfb): screenshots (at 480p, 1080p and 4K), keys, Ctrl-C,
+same count as analyze.
 
 Needs Xvfb, xdotool and ImageMagick's `import`; skipped locally without them, a failure in CI (env CI set).
 """
@@ -19,8 +20,12 @@ import cv2
 import numpy as np
 import pytest
 
+from formcheck.analysis.coach import summary_state
+from formcheck.commands.live import saved_lines
 from formcheck.draw.hud import COUNTDOWN, SKELETON_COLOR, HudAnnotator
-from tests.conftest import REALWORLD, sample_clips
+from formcheck.draw.layout import overlaps
+from formcheck.rules.loader import find_exercise
+from tests.conftest import REALWORLD, SAMPLES, sample_clips
 
 pytestmark = pytest.mark.slow
 TOOLS = ("Xvfb", "xdotool", "import")
@@ -211,3 +216,79 @@ def test_every_sample_fed_as_a_camera_counts_like_analyze(display: str, sample_n
     live = json.loads(report.read_text())
     assert live["complete"] is True
     assert (live["rep_count"], live["reps_by_side"]) == (truth["rep_count"], truth["reps_by_side"])
+
+
+# -- the overlay at 480p, 1080p and 4K (issue 19, item 5) ---------------------------------------------------
+RESOLUTIONS = {"480p": (854, 480), "1080p": (1920, 1080), "4k": (3840, 2160)}
+FAULTS_CLIP = SAMPLES / "seated_row_faults.mp4"
+
+
+def keep_screenshot(image: np.ndarray, name: str, tmp_path: Path) -> None:
+    """Save a screenshot beside the test, and in $FORMCHECK_SCREENS when set (to look at them)."""
+    cv2.imwrite(str(tmp_path / name), image)
+    folder = os.environ.get("FORMCHECK_SCREENS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(Path(folder) / name), image)
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_overlay_layout_holds_at_480p_1080p_and_4k(display: str, resolution: str, tmp_path: Path) -> None:
+    """A faulty seated row played as a camera at three resolutions: the camera shows from the first screenshot,
+    the playing overlay has names and a fix, and the summary's layout (from the HUD's geometry) keeps its
+    "press any key" box apart from it and everything inside the window."""
+    from tests.media import H264, ffmpeg
+
+    if not FAULTS_CLIP.exists():
+        pytest.skip("needs sample_videos/seated_row_faults.mp4")
+    width, height = RESOLUTIONS[resolution]
+    video = tmp_path / f"seated_row_{resolution}.mp4"
+    ffmpeg("-t", "12", "-i", FAULTS_CLIP, "-vf", f"scale=-2:{height},pad={width}:{height}:(ow-iw)/2:0", *H264,
+           "-crf", "30", video)  # fmt: skip
+    report = tmp_path / "live.json"
+    app = LiveApp(display, report, "--linger", str(WAIT_S), clip=(video, "seated_row"))
+    try:
+        first = wait_for(lambda: app.screenshot() if app.screenshot().max() > 0 else None, "a first picture")
+        keep_screenshot(first, f"live_{resolution}_start.png", tmp_path)
+        assert np.median(first) > 20                          # the camera's picture from the start, not black
+        playing = wait_for(lambda: app.screenshot_showing("skeleton", "count", "cue"), "skeleton, count and a cue")
+        keep_screenshot(playing, f"live_{resolution}_playing.png", tmp_path)
+        wait_for(report.exists, "the end of the video")
+        shot = wait_for(lambda: app.screenshot_showing("summary"), "the set summary")
+        keep_screenshot(shot, f"live_{resolution}_summary.png", tmp_path)
+        app.key("q")
+        code, err = app.finish()
+    finally:
+        app.kill()
+    assert code == 0, err
+    shown = (min(width, 1280), min(height, 720))                # the window fits the picture in 1280x720
+    assert (shot.shape[1], shot.shape[0]) == shown
+    saved = json.loads(report.read_text())
+    state = summary_state(saved, find_exercise("seated_row"), "press any key to close", saved_lines([report], 1))
+    layout = HudAnnotator().layout(*shown, state)
+    boxes = layout.boxes()
+    assert {"count", "summary", "status"} <= boxes.keys()
+    assert all(box.inside(*shown) for box in boxes.values()) and overlaps(layout) == []
+    assert boxes["status"].y0 >= boxes["summary"].y1          # "press any key" below the summary, not over it
+    # the window shows that layout: the amber title inside the summary box, the key box dark with text on it
+    amber = colour(shot, COUNTDOWN, 30)
+    summary_box, status_box = boxes["summary"], boxes["status"]
+    inside = amber[summary_box.y0:summary_box.y1, summary_box.x0:summary_box.x1].sum()
+    assert inside > 100 and inside >= 0.95 * amber.sum()
+    status = shot[status_box.y0:status_box.y1, status_box.x0:status_box.x1].max(axis=2)
+    assert (status < 100).mean() > 0.5 and (status > 150).sum() > 50
+
+
+def test_voice_without_a_sound_device_says_so_once(display: str, tmp_path: Path) -> None:
+    """espeak-ng exits 0 with no sound device; live must not stay silent about it."""
+    from tests.test_live import _has_sound_device
+
+    if shutil.which("espeak-ng") is None or _has_sound_device():
+        pytest.skip("needs espeak-ng on a machine without a sound device")
+    app = LiveApp(display, tmp_path / "v.json", "--voice", "--linger", "0")
+    try:
+        code, err = app.finish()
+    finally:
+        app.kill()
+    assert code == 0, err
+    assert err.count("voice off") == 1 and "no sound" in err, err

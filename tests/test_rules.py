@@ -37,6 +37,20 @@ def test_every_cue_quotes_the_article_and_explains_fault_and_fix() -> None:
                 assert sum(w in text for w in words) >= 0.8 * len(words), (rules.id, cue.id)
 
 
+def test_every_bundled_cue_has_a_short_name_of_its_own() -> None:
+    for rules in load_all().values():
+        names = [cue.name for cue in rules.cues]
+        assert all(0 < len(name) <= 32 and "_" not in name for name in names), names
+        assert len(set(names)) == len(names), rules.id
+
+
+def test_a_cue_without_a_name_is_shown_by_its_id_in_words(tmp_path: Path) -> None:
+    path = _write(tmp_path, BASE.replace('name = "Hips up in line"\n', ""))
+    cue = load_rules(path).cue("hip_line")
+    assert cue.title == "Hip line"
+    assert load_rules(RULES_DIR / "hip_raise.toml").cue("hip_line").title == "Hips up in line"
+
+
 def test_holds_follow_the_article_counts() -> None:
     assert find_exercise("seated_row").rep.hold_s == 2
     assert find_exercise("hip_raise").rep.hold_s == 5
@@ -59,7 +73,7 @@ BASE = (RULES_DIR / "hip_raise.toml").read_text(encoding="utf-8")
 @pytest.mark.parametrize(
     ("mutation", "key"),
     [
-        (lambda t: t.replace('signal = "hip_line"', 'signal = "hip_wiggle"'), "rep.signal"),
+        (lambda t: t.replace('signal = "hip_extension"', 'signal = "hip_wiggle"'), "rep.signal"),
         (lambda t: t.replace('measure = "knee_angle"', 'measure = "knee_wobble"'), "cues[0].measure"),
         (lambda t: t.replace('name = "Hip raise"\n', ""), "name"),
         (lambda t: t.replace("min = 65 ", "min = 6500 "), "cues[0].min"),
@@ -67,6 +81,10 @@ BASE = (RULES_DIR / "hip_raise.toml").read_text(encoding="utf-8")
         (lambda t: t.replace('views = ["side"]\nsides', 'views = ["above"]\nsides'), "views"),
         (lambda t: t.replace('id = "hold_5"', 'id = "Hold Five"'), "cues[3].id"),
         (lambda t: t.replace('fix = "Walk your feet', 'fixx = "Walk your feet'), "cues[0].fix"),
+        (lambda t: t.replace('name = "Hips up in line"', 'name = "Hips up in one long straight line please"'),
+         "cues[1].name"),
+        (lambda t: t.replace('name = "Hips up in line"', 'name = ""'), "cues[1].name"),
+        (lambda t: t.replace('name = "Hips up in line"', "name = 3"), "cues[1].name"),
     ],
 )
 def test_broken_rule_file_names_file_and_key(tmp_path: Path, mutation, key: str) -> None:

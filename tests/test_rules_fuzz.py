@@ -32,7 +32,7 @@ BROKEN = [
      "cues[0].measure", "unknown measure"),
     ("missing_field", lambda t: t.replace('fix = "Walk your feet', 'fixes = "Walk your feet'),
      "cues[0].fix", "missing"),
-    ("missing_rep_signal", lambda t: t.replace('signal = "hip_line"', ""), "rep.signal", "missing"),
+    ("missing_rep_signal", lambda t: t.replace('signal = "hip_extension"', ""), "rep.signal", "missing"),
     ("threshold_out_of_range", lambda t: t.replace("max = 115", "max = 1150"), "cues[0].max", "out of range"),
     ("hold_out_of_range", lambda t: t.replace("hold_s = 5 ", "hold_s = -5 "), "rep.hold_s", "out of range"),
     ("wrong_type", lambda t: t.replace("min = 65", 'min = "sixty-five"'), "cues[0].min", "number"),

@@ -32,17 +32,26 @@ LEVELS = {"tip": 0, "good": 1, "fault": 2}
 
 @dataclass(frozen=True)
 class Advice:
-    """One thing the coach could say: ``key`` identifies it across frames (usually the cue id)."""
+    """One thing the coach could say: ``key`` identifies it across frames (usually the cue id).
+
+    For a fault, ``title`` is the cue's name ("Sit up straight") and ``text`` the one fix to do now.
+    """
 
     key: str
     text: str
     level: str = "tip"          # tip < good < fault
     priority: float = 0.0       # within a level, higher wins (the cue's weight)
     instant: bool = False       # already confirmed (a judged rep): no need to persist first
+    title: str = ""
 
     @property
     def rank(self) -> tuple[int, float]:
         return LEVELS[self.level], self.priority
+
+    @property
+    def spoken(self) -> str:
+        """What the voice says: the short name of a fault ("Sit up straight"), else the text."""
+        return self.title or self.text
 
 
 class Coach:
@@ -92,14 +101,19 @@ class Coach:
 # -- candidates from the set analysis ------------------------------------------------------------------
 
 
-def format_value(cue: Cue, value: float) -> str:
-    """A measure value with its unit, short enough for a display."""
-    unit = UNITS.get(cue.measure or "", "°")
-    return f"{value:.0f}°" if unit == "°" else f"{value:+.2f}"
+def reading(cue: Cue, value: float) -> str:
+    """A live reading a person can take in at a glance: an angle in whole degrees ("33°"), else nothing
+    (torso-length ratios mean little on screen; the tick or cross next to the cue's name says enough)."""
+    return f"{abs(value):.0f}°" if UNITS.get(cue.measure or "", "°") == "°" else ""
 
 
 def _message(cue: Cue, value: float | None) -> str:
     return cue.message_for(value)
+
+
+def fault_advice(cue: Cue, instant: bool = False) -> Advice:
+    """A broken cue as coaching: its name and the one fix to do now (the rule file's ``fix``)."""
+    return Advice(cue.id, cue.fix, "fault", cue.weight, instant=instant, title=cue.title)
 
 
 def _checkable(rules: ExerciseRules, view: str | None) -> list[Cue]:
@@ -118,8 +132,10 @@ class LiveMeasure:
     cue_id: str
     value: float
     ok: bool
-    text: str
+    text: str               # name and reading in one string ("Sit up straight 33°")
     active: bool = True     # the movement is in the cue's phase now (otherwise the value is shown, not judged)
+    name: str = ""          # the cue's name ("Sit up straight")
+    reading: str = ""       # the value as shown ("33°", or "" where a number would not help)
 
 
 def live_measures(analyzer: SetAnalyzer) -> list[LiveMeasure]:
@@ -137,8 +153,9 @@ def live_measures(analyzer: SetAnalyzer) -> list[LiveMeasure]:
         if math.isnan(value):
             continue
         ok = not ((cue.min is not None and value < cue.min) or (cue.max is not None and value > cue.max))
-        text = f"{cue.id} {format_value(cue, value)}"
-        out.append(LiveMeasure(cue.id, value, ok, text, _in_phase(cue, in_rep, at_top)))
+        shown = reading(cue, value)
+        out.append(LiveMeasure(cue.id, value, ok, f"{cue.title} {shown}".strip(), _in_phase(cue, in_rep, at_top),
+                               cue.title, shown))  # fmt: skip
     return out
 
 
@@ -164,9 +181,8 @@ def live_advice(analyzer: SetAnalyzer) -> list[Advice]:
     cues = {c.id: c for c in rules.cues}
     advice = []
     for measure in live_measures(analyzer):
-        cue = cues[measure.cue_id]
         if not measure.ok and measure.active:
-            advice.append(Advice(cue.id, _message(cue, measure.value), "fault", cue.weight))
+            advice.append(fault_advice(cues[measure.cue_id]))
     if analyzer.view not in rules.views:
         advice.append(Advice("_view", f"Film {_views_text(rules)} to check every cue", "tip", 1.0))
     tip = _phase_tip(_checkable(rules, analyzer.view), in_rep, at_top)
@@ -192,13 +208,12 @@ def _phase_tip(cues: list[Cue], in_rep: bool, at_top: bool) -> Cue | None:
 
 
 def rep_advice(rules: ExerciseRules, rep: RepResult) -> list[Advice]:
-    """What to say about a rep that just ended: its faults, or that it was good."""
+    """What to say about a rep that just ended: the fix for each of its faults, or that it was good."""
     cues = {c.id: c for c in rules.cues}
     faults = [v for v in rep.verdicts if v.fault]
     if not faults:
         return [Advice("_good", f"Good rep ({rep.index})", "good", 0.0, instant=True)]
-    return [Advice(v.cue_id, _message(cues[v.cue_id], v.value), "fault", cues[v.cue_id].weight, instant=True)
-            for v in faults]  # fmt: skip
+    return [fault_advice(cues[v.cue_id], instant=True) for v in faults]
 
 
 def hold_countdown(analyzer: SetAnalyzer) -> str | None:
@@ -224,7 +239,7 @@ class HudState:
     countdown: str | None
     measures: tuple[LiveMeasure, ...]
     advice: Advice | None
-    faults: tuple[str, ...]
+    faults: tuple[str, ...]              # the names of the last rep's faults
     status: str = ""
     summary: tuple[str, ...] = ()
 
@@ -298,7 +313,7 @@ class SetCoaching:
         framing = self.framing.update(pose) if pose is not None else []
         advice = self.coach.update(t_s, live_advice(analyzer) + framing)
         if advice is not None and advice.level != "tip" and (previous is None or previous.key != advice.key):
-            self.spoken.append(advice.text)
+            self.spoken.append(advice.spoken)
         return self.state(analyzer, advice)
 
     def state(self, analyzer: SetAnalyzer, advice: Advice | None, status: str = "",
@@ -312,23 +327,54 @@ class SetCoaching:
             countdown=hold_countdown(analyzer),
             measures=tuple(live_measures(analyzer)),
             advice=advice,
-            faults=tuple(last.faults) if last is not None else (),
+            faults=tuple(cue_names(analyzer.rules, last.faults)) if last is not None else (),
             status=status,
             summary=tuple(summary),
         )
 
 
-def summary_lines(report: dict) -> list[str]:
-    """A few lines summing up a finished set (from the report dictionary)."""
+def cue_names(rules: ExerciseRules | None, cue_ids: Iterable[str]) -> list[str]:
+    """The names a person reads for some cue ids (an id the rules do not know stays as it is)."""
+    titles = {c.id: c.title for c in rules.cues} if rules is not None else {}
+    return [titles.get(cue_id, cue_id) for cue_id in cue_ids]
+
+
+SUMMARY_FIXES = 2     # the set summary gives the fix of the most frequent faults only: a few things to work on
+
+
+def summary_lines(report: dict, rules: ExerciseRules | None = None) -> list[str]:
+    """A few lines summing up a finished set (from the report dictionary): each broken cue by name and on how many
+    reps, most frequent first, with the fix for the next set for the first ``SUMMARY_FIXES`` of them."""
     by_side = report["reps_by_side"]
     reps = f"{report['rep_count']} reps" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
     score = "-" if report["score"] is None else f"{report['score']:.0f}/100"
     lines = [f"{report['exercise_name']}: {reps}, score {score}"]
-    for cue_id, cue in report["cues"].items():
-        if cue["fault"]:
-            count = cue["reps_with_fault"]
-            lines.append(f"x {cue_id}" + (f" ({count}/{report['rep_count']})" if count is not None else "")
-                         + f": {cue['message']}")  # fmt: skip
+    broken = [(cue_id, cue) for cue_id, cue in report["cues"].items() if cue["fault"]]
+    broken.sort(key=lambda item: -(item[1]["reps_with_fault"] or 0))     # stable: rule-file order among equals
+    for i, (cue_id, cue) in enumerate(broken):
+        count = cue["reps_with_fault"]
+        line = f"x {cue_names(rules, [cue_id])[0]}" + (f" ({count} of {report['rep_count']} reps)" if count else "")
+        lines.append(line + (f": {cue['fix']}" if i < SUMMARY_FIXES else ""))
     if len(lines) == 1 and report["rep_count"]:
         lines.append("Every checked cue was kept.")
     return lines
+
+
+def summary_state(report: dict, rules: ExerciseRules | None, status: str = "",
+                  extra: Sequence[str] = ()) -> HudState:  # fmt: skip
+    """The end-of-set screen, from the report alone: count, the last rep's faults, the summary and a status."""
+    by_side = report["reps_by_side"]
+    count = report["rep_count"]
+    reps = f"L {by_side['left']} | R {by_side['right']}" if by_side else f"{count} rep" + ("" if count == 1 else "s")
+    last = report["reps"][-1] if report["reps"] else None
+    return HudState(
+        exercise=report["exercise_name"],
+        reps=reps,
+        last_rep_good=None if last is None else not last["faults"],
+        countdown=None,
+        measures=(),
+        advice=None,
+        faults=(),                       # the summary lists them, with their fixes
+        status=status,
+        summary=(*summary_lines(report, rules), *extra),
+    )

@@ -1,7 +1,8 @@
 """Real-time frame feeds: a capture thread keeps only the newest frame, so analysis never builds a backlog.
 
 A video file can stand in for a camera: it is played at its own pace (by frame timestamps) and frames the
-analysis cannot keep up with are dropped, exactly as a camera's would be.
+analysis cannot keep up with are dropped, exactly as a camera's would be. A file can be paused (its first frame
+still comes through, to be shown); a camera cannot.
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ class LatestFrameGrabber:
             self._latest = None
             return frame
 
+    def peek(self, timeout_s: float | None = None) -> Frame | None:
+        """The newest frame without taking it (to show it while nothing is analysed); None if none came."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._latest is not None or self.ended, timeout_s)
+            return self._latest[0] if self._latest is not None else None
+
     def join(self, timeout_s: float | None = None) -> None:
         """Wait until the capture thread has read the whole source (a file) or stopped."""
         self._thread.join(timeout_s)
@@ -93,9 +100,12 @@ class LatestFrameGrabber:
             for frame in self.source:
                 if self._stop.is_set():
                     break
-                if self.pace:
-                    if start is None:
-                        start = time.monotonic() - frame.timestamp_ms / 1000.0
+                if self.pace and start is None:      # the first frame comes at once, even when paused
+                    start = time.monotonic() - frame.timestamp_ms / 1000.0
+                    with self._cond:
+                        if self._paused_at is not None:   # a pause from before the start counts from here
+                            self._paused_at = time.monotonic()
+                elif self.pace:
                     self._wait_until(start, frame.timestamp_ms / 1000.0)
                     if self._stop.is_set():
                         break

@@ -1,6 +1,9 @@
 """Optional spoken cues (`live --voice`): offline text-to-speech with espeak-ng, in a background thread.
 
 Speaking never blocks the video loop: ``say`` only queues the text; a newer message replaces one not yet spoken.
+espeak-ng exits 0 even when it finds no sound card (it only prints ALSA errors), so a message counts as spoken
+only when the command exits 0 *and* reports no error; the first failure is kept in ``problem`` for the caller
+to tell the user once.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Speaker:
         self.command = list(command)
         self.spoken: list[str] = []
         self.failures = 0
+        self.problem: str | None = None    # why the first message could not be spoken
         self._pending: str | None = None
         self._cond = threading.Condition()
         self._closed = False
@@ -59,9 +63,23 @@ class Speaker:
                 if text is None:
                     return
             try:
-                done = subprocess.run([*self.command, text], capture_output=True, timeout=30, check=False)
-                ok = done.returncode == 0
-            except (OSError, subprocess.TimeoutExpired):
-                ok = False
+                done = subprocess.run([*self.command, text], capture_output=True, text=True, timeout=30,
+                                      check=False)  # fmt: skip
+                problem = speech_problem(done.returncode, done.stderr)
+            except (OSError, subprocess.TimeoutExpired) as error:
+                problem = f"{self.command[0]} failed ({error})"
             self.spoken.append(text)
-            self.failures += 0 if ok else 1
+            if problem is not None:
+                self.failures += 1
+                self.problem = self.problem or problem
+
+
+def speech_problem(returncode: int, stderr: str) -> str | None:
+    """Why a speech command said nothing (None when it worked): a non-zero exit, or errors on stderr (espeak-ng
+    reports a missing sound device there and still exits 0)."""
+    lines = [line.strip() for line in (stderr or "").splitlines() if line.strip()]
+    if returncode == 0 and not any("error" in line.lower() for line in lines):
+        return None
+    sound = [line for line in lines if any(word in line.lower() for word in ("pcm", "card", "audio", "sound"))]
+    detail = (sound or lines or [f"exit code {returncode}"])[-1]
+    return f"no sound could be played (no audio output device?): {detail[:120]}"

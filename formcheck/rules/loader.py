@@ -15,7 +15,7 @@ else:  # pragma: no cover
 
 from formcheck.errors import BadInputError, RuleFileError
 from formcheck.pose.measures import MEASURES
-from formcheck.rules.model import VIEWS, Criterion, Cue, ExerciseRules, RepDefinition
+from formcheck.rules.model import NAME_MAX_CHARS, VIEWS, Criterion, Cue, ExerciseRules, RepDefinition, default_cue_name
 from formcheck.rules.schema import RECOGNITION_FEATURES, REQUIRED, allowed_keys, spec
 
 RULES_DIR = Path(__file__).resolve().parent / "data"  # the bundled rule files (package data)
@@ -50,6 +50,17 @@ class _Reader:
         if not isinstance(value, str) or (not value.strip() and spec(self.name, key).required):
             raise self.fail(key, "must be a non-empty string")
         return value
+
+    def display_name(self, key: str, default: str) -> str:
+        """A short one-line display name (``default`` when the key is absent)."""
+        if self.table.get(key) is None:
+            return default
+        value = self.table[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string")
+        if "\n" in value or len(value.strip()) > NAME_MAX_CHARS:
+            raise self.fail(key, f"{value!r} must be one line of at most {NAME_MAX_CHARS} characters")
+        return value.strip()
 
     def choice(self, key: str) -> str | None:
         value = self._raw(key)
@@ -154,6 +165,7 @@ def _read_cue(reader: _Reader, exercise_views: tuple[str, ...]) -> Cue:
         raise reader.fail("message", f"bad placeholder ({error}); use {placeholders}") from None
     cue = Cue(
         id=code,
+        name=reader.display_name("name", default_cue_name(code)),
         cue=reader.text("cue"),
         kind=kind,
         measure=measure,

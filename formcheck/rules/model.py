@@ -12,6 +12,7 @@ PHASES = ("rep", "top", "start", "cycle")
 KINDS = ("range", "hold", "sides")
 CHECKS = ("throughout", "reaches")
 SIDEDNESS = ("both", "alternating")
+NAME_MAX_CHARS = 32   # a cue's display name fits one line of the live overlay
 RECOGNITION_FLOOR = 0.05  # smallest membership (a clear mismatch), so scores stay comparable
 
 
@@ -31,9 +32,15 @@ class RepDefinition:
     range_cue: str | None = None  # the cue that names the shortfall of a rep that did not reach the top
 
 
+def default_cue_name(code: str) -> str:
+    """The display name of a cue without ``name``: its id in words (``knee_angle`` -> "Knee angle")."""
+    words = code.replace("_", " ").strip()
+    return (words[:1].upper() + words[1:])[:NAME_MAX_CHARS]
+
+
 @dataclass(frozen=True)
 class Cue:
-    """One coaching cue of the article, turned into a check."""
+    """One coaching cue of the article, turned into a check; ``title`` is what a person reads on screen."""
 
     id: str
     cue: str
@@ -49,6 +56,12 @@ class Cue:
     weight: float
     message: str
     fix: str
+    name: str = ""              # optional in the rule file; see ``title``
+
+    @property
+    def title(self) -> str:
+        """The name shown to a person: the rule file's ``name``, else the id in words."""
+        return self.name or default_cue_name(self.id)
     below: str = ""  # a word for the way a value under ``min`` is off (e.g. "forward"), the message's {way}
     above: str = ""  # ... and a value over ``max`` (e.g. "back")
 

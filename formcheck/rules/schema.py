@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from formcheck.rules.model import CHECKS, KINDS, PHASES, SIDEDNESS, SPACES
+from formcheck.rules.model import CHECKS, KINDS, NAME_MAX_CHARS, PHASES, SIDEDNESS, SPACES
 
 ANGLE_LIMIT = 360.0
 REQUIRED = object()  # default of a key that must be given
@@ -82,6 +82,8 @@ KEYS: tuple[KeySpec, ...] = (
             "shortfall of a partial rep: a movement that stayed below `min_peak` is reported with that cue broken.",
             default=None),
     KeySpec("cues", "id", "text", "Stable cue code, lower_snake_case; reports and tests use it."),
+    KeySpec("cues", "name", "text", f"Short name a person reads on screen (live), one line of at most "
+            f"{NAME_MAX_CHARS} characters, e.g. \"Sit up straight\". Without it: the id in words.", default=None),
     KeySpec("cues", "cue", "text", "The article's wording of the cue."),
     KeySpec("cues", "kind", "choice", "`range`: a measure kept within min/max; `hold`: the top held at least `min` "
             "seconds; `sides`: both sides trained alike (whole set).", default="range", choices=KINDS),
