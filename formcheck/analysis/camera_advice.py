@@ -139,16 +139,17 @@ def working_arm_advice(rules: ExerciseRules, view: str | None, rep_count: int, s
     return ["turn so the working arm faces the camera: the arm on the far side is hidden behind the body"]
 
 
-def is_standing(exercise_id: str) -> bool:
-    """True for the exercises done standing (the legs carry the body: their feet are well below the hips)."""
-    from formcheck.analysis.recognize import EXERCISE_CRITERIA, STANDING
+STANDING_ANKLE_DROP = 0.8  # feet this many torso lengths below the hips fit "standing" fully
 
-    return STANDING in EXERCISE_CRITERIA.get(exercise_id, ())
+
+def is_standing(rules: ExerciseRules) -> bool:
+    """True for the exercises done standing: their rule file recognises them by feet well below the hips."""
+    return any(c.feature == "ankle_drop" and c.full_lo >= STANDING_ANKLE_DROP for c in rules.recognize)
 
 
 def rotation_advice(rules: ExerciseRules, poses: Sequence[PoseFrame]) -> list[str]:
     """Advice when a standing exercise shows a person lying on their side (or upside down): a rotated picture."""
-    if not is_standing(rules.id):
+    if not is_standing(rules):
         return []
     turn = upright_turn(poses)
     if not turn:
@@ -174,7 +175,8 @@ def rotation_hint(poses: Sequence[PoseFrame], catalogue: dict[str, ExerciseRules
     turn = upright_turn(poses)
     if not turn:
         return None
-    turned = recognize([rotate_pose(p, turn) for p in poses], [key for key in catalogue if is_standing(key)])
+    standing = {key: rules for key, rules in catalogue.items() if is_standing(rules)}
+    turned = recognize([rotate_pose(p, turn) for p in poses], standing)
     if turned.exercise is None:
         return None
     name = catalogue[turned.exercise].name
