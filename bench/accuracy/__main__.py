@@ -9,6 +9,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from bench.accuracy.extract import (
+    REALWORLD_DIR,
     Extracted,
     extract_case,
     extract_clip,
@@ -39,11 +40,13 @@ def _line(res: Extracted) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    stored = {c.id for c in select(args.only) if npz_path(c.id).exists() and truth_json_path(c.id).exists()}
-    todo = [c for c in select(args.only) if args.force or c.id not in stored]
-    # --verify checks the shortest cases; then batch by batch (one case of every cell first), longest first
+    grid = [] if args.no_grid else select(args.only)
+    stored = {c.id for c in grid if npz_path(c.id).exists() and truth_json_path(c.id).exists()}
+    todo = [c for c in grid if args.force or c.id not in stored]
+    # --verify checks the shortest cases; batch by batch (one case of every cell first), cheapest first: an
+    # interrupted run leaves as many cases as it can (it resumes where it stopped)
     jobs = [(c, i < args.verify) for i, c in enumerate(sorted(todo, key=_cost))]
-    jobs.sort(key=lambda j: (j[0].batch, -_cost(j[0])))
+    jobs.sort(key=lambda j: (j[0].batch, _cost(j[0])))
     print(f"extracting {len(jobs)} case(s) with {args.jobs} process(es)", flush=True)
     # load everything before the workers fork, so a long run uses one version of the code throughout
     import bench.accuracy.replay  # noqa: F401
@@ -70,10 +73,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         frames = sum(r.frames for r in results)
         print(f"grid: {len(results)} cases, {frames} frames, CPU render {render:.0f} s + pose {pose:.0f} s, "
               f"wall {time.perf_counter() - started:.0f} s")  # fmt: skip
-    if not args.no_realworld:
+    if not args.no_realworld and REALWORLD_DIR.exists():
         clips = [c for c in realworld_clips() if args.force or not realworld_is_cached(c)]
-        if args.only:
-            clips = []
         print(f"real clips: {len(clips)} to track into {realworld_cache_dir()}", flush=True)
         for clip in clips:
             print(_line(extract_clip(clip)), flush=True)
@@ -102,6 +103,7 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--verify", type=int, default=0, metavar="N",
                    help="for N cases, also run `formcheck analyze` on the video and compare its report")
     x.add_argument("--no-realworld", action="store_true", help="skip the clips of ../shared/realworld")
+    x.add_argument("--no-grid", action="store_true", help="only the clips of ../shared/realworld")
     x.set_defaults(func=cmd_extract)
     return p
 

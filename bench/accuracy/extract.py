@@ -27,7 +27,29 @@ from formcheck.io.atomic import write_text_atomic
 HERE = Path(__file__).resolve().parent
 CASES_DIR = HERE / "cases"
 REPO = HERE.parents[1]
-REALWORLD_DIR = REPO.parent / "shared" / "realworld"
+
+
+def _main_checkout(repo: Path) -> Path:
+    """The main checkout of a git worktree (whose ``.git`` file points into ``<main>/.git/worktrees/``), else repo."""
+    dot_git = repo / ".git"
+    if dot_git.is_file():
+        target = Path(dot_git.read_text().split("gitdir:", 1)[-1].strip())
+        if target.parent.name == "worktrees" and target.parent.parent.name == ".git":
+            return target.parent.parent.parent
+    return repo
+
+
+def find_realworld() -> Path:
+    """``$FORMCHECK_REALWORLD``, else ``../shared/realworld`` beside the repository (or beside its main checkout)."""
+    if os.environ.get("FORMCHECK_REALWORLD"):
+        return Path(os.environ["FORMCHECK_REALWORLD"])
+    for repo in (REPO, _main_checkout(REPO)):
+        if (repo.parent / "shared" / "realworld").is_dir():
+            return repo.parent / "shared" / "realworld"
+    return REPO.parent / "shared" / "realworld"
+
+
+REALWORLD_DIR = find_realworld()
 TRUTH_DROP = ("joints_2d", "joints_3d", "joint_names")
 
 
