@@ -83,6 +83,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         body_height_m=args.body_height,
         girth=args.girth,
         seed=args.seed,
+        short_range=args.short_range,
+        setup_s=args.setup,
+        opens_mid_rep=args.opens_mid_rep,
+        leave=args.leave,
+        fixed_camera=args.fixed_camera,
         **{
             k: getattr(args, k)
             for k in ("skin", "shirt", "shorts", "hair", "shoes", "background", "floor")
@@ -149,6 +154,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--body-height", type=float, default=1.75)
     r.add_argument("--girth", type=float, default=1.0)
     r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--short-range", type=float, default=0.55, help="range fraction reached by 'short' reps")
+    r.add_argument("--setup", type=float, default=0.0, help="seconds of getting into position before the set")
+    r.add_argument("--opens-mid-rep", action="store_true", help="the clip opens at the top of an earlier rep")
+    r.add_argument("--leave", choices=("walk", "cut"), default="", help="walk out of the picture after the set "
+                   "(cut: the clip ends on the way)")
+    r.add_argument("--fixed-camera", action="store_true", help="one-arm row: the camera stays when sides switch")
     for colour in ("skin", "shirt", "shorts", "hair", "shoes", "background", "floor"):
         r.add_argument(f"--{colour}", help="#RRGGBB")
     r.add_argument("--gzip", action="store_true", help="gzip the truth JSON")

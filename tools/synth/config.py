@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 VIEWS = ("front", "side", "three_quarter")
+LEAVE_MODES = ("", "walk", "cut")
+# Fields added after the sample videos were rendered: left out of ``to_dict`` while at their defaults, so the truth
+# of every older config (and so the committed samples) stays byte-identical.
+LATER_FIELDS = {"short_range": 0.55, "setup_s": 0.0, "opens_mid_rep": False, "leave": "", "fixed_camera": False}
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,13 @@ class SynthConfig:
     ``faults`` lists the fault ids of each rep in order (for a two-sided one-arm row: the first side's reps,
     then the second side's); reps beyond the list are clean. Timing fields left as None take the exercise's
     defaults. ``set_faults`` may hold ``switch_sides`` (one-arm row done on one side only).
+
+    Clip edges and attempts: a rep with the fault ``short`` stops at ``short_range`` of the full range (a partial
+    rep, not counted); ``setup_s`` seconds of getting into position come before the lead-in; ``opens_mid_rep``
+    starts the clip at the top of an earlier rep (its descent is not a rep); ``leave`` = "walk" has the athlete
+    get up and walk out of the picture after the last rep (then ``lead_out_s`` of empty picture), "cut" ends the
+    clip while they are leaving. ``fixed_camera`` keeps the camera where it stands when a one-arm row switches
+    sides (otherwise it moves round with the athlete).
     """
 
     exercise: str
@@ -49,6 +60,11 @@ class SynthConfig:
     body_height_m: float = 1.75
     girth: float = 1.0
     seed: int = 0
+    short_range: float = 0.55
+    setup_s: float = 0.0
+    opens_mid_rep: bool = False
+    leave: str = ""
+    fixed_camera: bool = False
 
     def __post_init__(self) -> None:
         if self.reps < 1:
@@ -61,12 +77,23 @@ class SynthConfig:
             raise ValueError(f"first_side must be 'left' or 'right', got {self.first_side!r}")
         if self.fps <= 0 or self.width < 16 or self.height < 16 or self.supersample < 1:
             raise ValueError("fps, width, height and supersample must be positive")
+        if not 0.0 < self.short_range < 1.0:
+            raise ValueError(f"short_range must be between 0 and 1, got {self.short_range}")
+        if self.setup_s < 0:
+            raise ValueError(f"setup_s must be >= 0, got {self.setup_s}")
+        if self.setup_s > 0 and self.opens_mid_rep:
+            raise ValueError("a clip that opens mid-rep has no set-up before it: set setup_s or opens_mid_rep")
+        if self.leave not in LEAVE_MODES:
+            raise ValueError(f"leave must be one of {', '.join(map(repr, LEAVE_MODES))}, got {self.leave!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
         out = asdict(self)
         out["faults"] = [list(f) for f in self.faults]
         out["set_faults"] = list(self.set_faults)
+        for name, default in LATER_FIELDS.items():
+            if out[name] == default:
+                del out[name]
         return out
 
     @classmethod

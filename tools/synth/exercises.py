@@ -1,4 +1,11 @@
-"""The five exercises: pose function, default tempo and camera, and what each fault id does."""
+"""The five exercises (and two look-alike negatives): pose function, tempo, camera, and what each fault does.
+
+Fault ids are the cue ids of the bundled rule files (formcheck/rules/data/*.toml), except the synthetic-only
+:data:`SHORT`: a rep that stops short of the range. Its truth is a partial rep (not counted) that breaks the
+exercise's ``range_cue`` (hip_raise: hip_line; reverse fly and lateral raise: raise_height; seated row: full_pull;
+one-arm row: elbow_up). The negatives (``hip_hinge``: a deadlift-like hinge with hanging arms; ``bridge_march``:
+hips held up, knees lifted in turn) count no reps: their movements are recorded as ``movements``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from tools.synth.body import BodyDims, Skeleton
+from tools.synth.negatives import bridge_march, hip_hinge
 from tools.synth.poses import (
     RepParams,
     bent_over_lateral_raise,
@@ -15,6 +23,8 @@ from tools.synth.poses import (
     reverse_fly,
     seated_row,
 )
+
+SHORT = "short"  # synthetic-only rep fault: the rep stops at SynthConfig.short_range of the full range
 
 PoseFn = Callable[[BodyDims, float, RepParams], Skeleton]
 
@@ -36,6 +46,9 @@ class ExerciseSpec:
     set_faults: tuple[str, ...] = ()
     sided: bool = False
     three_quarter_yaw: float = 45.0  # |yaw| used for the three_quarter view
+    range_cue: str | None = None  # the cue a rep that falls short breaks (SHORT reps)
+    counts_reps: bool = True  # False for the negatives: their movements are no reps of any exercise
+    alternate: bool = False  # the moving side alternates rep by rep (bridge march), with no side switch
 
     @property
     def fault_ids(self) -> tuple[str, ...]:
@@ -43,6 +56,8 @@ class ExerciseSpec:
         ids = list(self.rep_faults)
         if self.hold_fault:
             ids.append(self.hold_fault[0])
+        if self.range_cue:
+            ids.append(SHORT)
         return tuple(ids)
 
     def params(self, faults: list[str], side: str, amp: float, torso_jitter: float) -> RepParams:
@@ -52,7 +67,7 @@ class ExerciseSpec:
         for fault in faults:
             if fault in self.rep_faults:
                 rp = replace(rp, **self.rep_faults[fault])
-            elif not (self.hold_fault and fault == self.hold_fault[0]):
+            elif not (self.hold_fault and fault == self.hold_fault[0]) and not (fault == SHORT and self.range_cue):
                 raise ValueError(f"unknown fault {fault!r} for {self.id}; valid faults: {', '.join(self.fault_ids)}")
         return rp
 
@@ -68,6 +83,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
     for spec in (
         ExerciseSpec(
             id="reverse_fly",
+            range_cue="raise_height",
             pose=reverse_fly,
             up_s=1.1,
             down_s=1.3,
@@ -83,6 +99,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
         ),
         ExerciseSpec(
             id="seated_row",
+            range_cue="full_pull",
             pose=seated_row,
             up_s=1.2,
             down_s=1.4,
@@ -99,6 +116,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
         ),
         ExerciseSpec(
             id="hip_raise",
+            range_cue="hip_line",
             pose=hip_raise,
             up_s=1.2,
             down_s=1.4,
@@ -111,6 +129,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
         ),
         ExerciseSpec(
             id="bent_over_lateral_raise",
+            range_cue="raise_height",
             pose=bent_over_lateral_raise,
             up_s=1.1,
             down_s=1.3,
@@ -125,6 +144,7 @@ EXERCISES: dict[str, ExerciseSpec] = {
         ),
         ExerciseSpec(
             id="one_arm_row",
+            range_cue="elbow_up",
             pose=one_arm_row,
             up_s=1.0,
             down_s=1.2,
@@ -141,8 +161,34 @@ EXERCISES: dict[str, ExerciseSpec] = {
             sided=True,
             three_quarter_yaw=70.0,
         ),
+        ExerciseSpec(
+            id="hip_hinge",  # negative: a dumbbell deadlift, torso from upright to ~30 deg and back, arms hanging
+            pose=hip_hinge,
+            up_s=1.3,
+            down_s=1.4,
+            rest_s=0.8,
+            hold_s=0.4,
+            view="side",
+            camera_height=1.1,
+            rep_faults={},
+            counts_reps=False,
+        ),
+        ExerciseSpec(
+            id="bridge_march",  # negative: hips held up in a bridge, one knee lifted toward the chest, then the other
+            pose=bridge_march,
+            up_s=0.8,
+            down_s=0.8,
+            rest_s=0.4,
+            hold_s=0.3,
+            view="side",
+            camera_height=0.7,
+            rep_faults={},
+            counts_reps=False,
+            alternate=True,
+        ),
     )
 }
+NEGATIVES = tuple(spec.id for spec in EXERCISES.values() if not spec.counts_reps)
 
 
 def get_exercise(exercise_id: str) -> ExerciseSpec:

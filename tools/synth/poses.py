@@ -226,9 +226,15 @@ def hip_raise_top_deg(d: BodyDims, sag_deg: float) -> tuple[float, float, float]
     return psi0, (lo + hi) / 2, ankle_z
 
 
-def hip_raise(d: BodyDims, prog: float, rp: RepParams) -> Skeleton:
-    """Lying on the back, knees bent 90 deg; hips lifted into a shoulder-hip-knee line."""
+def hip_raise(d: BodyDims, prog: float, rp: RepParams, legs_out: float = 0.0) -> Skeleton:
+    """Lying on the back, knees bent 90 deg; hips lifted into a shoulder-hip-knee line.
+
+    ``legs_out`` (0-1) slides the feet away until the legs are nearly straight (lying down before the set).
+    """
     psi0, top, ankle_z = hip_raise_top_deg(d, rp.sag_deg)
+    if legs_out:
+        hip_z = d.torso * math.cos(math.asin((0.10 * d.g - 0.085 * d.g) / d.torso))
+        ankle_z = float(lerp(ankle_z, hip_z + 0.97 * (d.thigh + d.shank), legs_out))
     p, up, fwd = _hip_raise_config(d, lerp(psi0, lerp(psi0, top, rp.amp), prog), ankle_z)
     torso = frame_up(up, fwd)
     mid = (p["left_shoulder"] + p["right_shoulder"]) / 2
@@ -327,5 +333,6 @@ def standing_beside_bench(d: BodyDims, rp: RepParams, x: float, z: float) -> Ske
 
 def default_params(exercise: str) -> RepParams:
     """Ideal-form parameters of an exercise."""
-    torso = {"reverse_fly": 45.0, "bent_over_lateral_raise": 0.0, "one_arm_row": 3.0}.get(exercise, 0.0)
+    torsos = {"reverse_fly": 45.0, "bent_over_lateral_raise": 0.0, "one_arm_row": 3.0, "hip_hinge": 25.0}
+    torso = torsos.get(exercise, 0.0)
     return replace(RepParams(), torso_deg=torso)

@@ -54,6 +54,14 @@ class Camera:
         return d.astype(np.float32)
 
 
+def camera_yaw(cfg, spec) -> float:  # (SynthConfig, ExerciseSpec); untyped to keep this module import-free
+    """The camera's yaw in degrees for a config: ``yaw_deg`` if given, else from the view and camera side."""
+    view = cfg.view or spec.view
+    sign = 1.0 if cfg.camera_side == "left" else -1.0
+    base = spec.three_quarter_yaw if view == "three_quarter" else VIEW_YAW[view]
+    return cfg.yaw_deg if cfg.yaw_deg is not None else sign * base
+
+
 def near_side(yaw_deg: float) -> str | None:
     """Which side of the athlete (facing +z, left = +x) faces a camera at this yaw."""
     s = math.sin(math.radians(yaw_deg))

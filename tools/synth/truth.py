@@ -11,7 +11,8 @@ import numpy as np
 
 from tools.synth.body import TRUTH_JOINT_NAMES
 from tools.synth.config import SynthConfig
-from tools.synth.timeline import Timeline
+from tools.synth.exercises import SHORT, get_exercise
+from tools.synth.timeline import RepTruth, Timeline
 
 SCHEMA_VERSION = 1
 TRUTH_SUFFIX = ".truth.json"
@@ -35,7 +36,9 @@ def build_truth(
     names = list(TRUTH_JOINT_NAMES)
     hips = (joints_3d[:, names.index("left_hip")] + joints_3d[:, names.index("right_hip")]) / 2
     centred = joints_3d - hips[:, None, :]
-    return {
+    spec = get_exercise(cfg.exercise)
+    counted = timeline.counted if spec.counts_reps else ()
+    truth: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "exercise": cfg.exercise,
         "view": view,
@@ -48,24 +51,38 @@ def build_truth(
             "height": cfg.height,
         },
         "params": cfg.to_dict(),
-        "rep_count": len(timeline.reps),
+        "rep_count": len(counted),
         "reps_by_side": timeline.reps_by_side,
-        "reps": [
-            {
-                "index": r.index,
-                "side": r.side,
-                "start_s": round(r.start_s, 3),
-                "top_s": round(r.top_s, 3),
-                "end_s": round(r.end_s, 3),
-                "hold_s": round(r.hold_s, 3),
-                "faults": list(r.faults),
-            }
-            for r in timeline.reps
-        ],
-        "set_faults": list(timeline.set_faults),
-        "joint_names": names,
-        "joints_2d": np.round(joints_2d, 4).tolist(),
-        "joints_3d": np.round(centred + 0.0, 3).tolist(),
+        "reps": [_rep(r, i) for i, r in enumerate(counted, start=1)],
+    }
+    # Keys that only clips with partial reps, a negative's movements or clip events have (older truth unchanged).
+    partial = [r for r in timeline.reps if r.partial] if spec.counts_reps else []
+    if partial:
+        truth["partial_reps"] = [_rep(r, i, spec.range_cue) for i, r in enumerate(partial, start=1)]
+    if not spec.counts_reps:
+        truth["movements"] = [_rep(r, r.index) for r in timeline.reps]
+    if timeline.events:
+        truth["events"] = {k: [round(a, 3), round(b, 3)] for k, (a, b) in timeline.events.items()}
+    truth["set_faults"] = list(timeline.set_faults)
+    truth["joint_names"] = names
+    truth["joints_2d"] = np.round(joints_2d, 4).tolist()
+    truth["joints_3d"] = np.round(centred + 0.0, 3).tolist()
+    return truth
+
+
+def _rep(r: RepTruth, index: int, range_cue: str | None = None) -> dict[str, Any]:
+    """One rep's truth; a partial rep's faults name the range cue it broke first (instead of ``short``)."""
+    faults = [f for f in r.faults if f != SHORT]
+    if range_cue:
+        faults = [range_cue, *(f for f in faults if f != range_cue)]
+    return {
+        "index": index,
+        "side": r.side,
+        "start_s": round(r.start_s, 3),
+        "top_s": round(r.top_s, 3),
+        "end_s": round(r.end_s, 3),
+        "hold_s": round(r.hold_s, 3),
+        "faults": faults,
     }
 
 

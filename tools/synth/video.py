@@ -16,7 +16,7 @@ from tools.synth.config import SynthConfig
 from tools.synth.figure import Appearance, build_figure, static_props
 from tools.synth.poses import bench_centre_x
 from tools.synth.render import Rasteriser, hex_color
-from tools.synth.scene import VIEW_YAW, Camera, frame_camera, near_side
+from tools.synth.scene import Camera, camera_yaw, frame_camera, near_side
 from tools.synth.timeline import Motion
 from tools.synth.truth import build_truth, truth_path, write_truth
 
@@ -54,15 +54,16 @@ def plan(cfg: SynthConfig) -> Shot:
     joints_3d = np.stack([truth_points(sk, motion.dims) for sk in true_skeletons])
     flipped = _second_side(motion, times)
     # The second side is drawn as the mirror image of the scene, then flipped back in the picture: as if the user
-    # had moved the camera to the other side of the bench, so the working arm faces the camera in both sets.
+    # had moved the camera to the other side of the bench, so the working arm faces the camera in both sets
+    # (unless ``fixed_camera``: then the working arm of the second side is the far arm).
     centre = bench_centre_x(motion.dims)
     skeletons = [mirror(sk, centre) if f else sk for sk, f in zip(true_skeletons, flipped, strict=True)]
     joints = np.stack([truth_points(sk, motion.dims) for sk in skeletons])
     view = cfg.view or motion.spec.view
-    sign = 1.0 if cfg.camera_side == "left" else -1.0
-    base = motion.spec.three_quarter_yaw if view == "three_quarter" else VIEW_YAW[view]
-    yaw = cfg.yaw_deg if cfg.yaw_deg is not None else sign * base
-    framing = [np.concatenate([joints[i], _extremities(sk, motion.dims.s)]) for i, sk in enumerate(skeletons)]
+    yaw = camera_yaw(cfg, motion.spec)
+    leaving = (motion.timeline.events or {}).get("leave")
+    framed = [i for i in range(len(skeletons)) if leaving is None or times[i] < leaving[0]]  # not the walk out
+    framing = [np.concatenate([joints[i], _extremities(skeletons[i], motion.dims.s)]) for i in framed]
     pts = [np.concatenate(framing)]
     for kind, a, b in skeletons[0].props:
         if kind == "bench":
@@ -74,9 +75,9 @@ def plan(cfg: SynthConfig) -> Shot:
 
 
 def _second_side(motion: Motion, times: np.ndarray) -> np.ndarray:
-    """Frames from the middle of the side switch on (none for exercises done with both arms)."""
+    """Frames from the middle of the side switch on (none for exercises done with both arms, or a fixed camera)."""
     switches = [seg for seg in motion.timeline.segments if seg.kind == "switch"]
-    if not switches:
+    if not switches or motion.cfg.fixed_camera:
         return np.zeros(len(times), dtype=bool)
     return times >= (switches[0].t0 + switches[0].t1) / 2
 

@@ -1,0 +1,71 @@
+"""The one adapter between the benchmark and the analysis layer: stored poses (+ exercise) -> report dict.
+
+It builds the report the way ``formcheck analyze`` does today (``formcheck/commands/analyze.py``:
+``run_analysis`` with a SetAnalyzer, or a RecognizingAnalyzer when no exercise is named, the camera advice from
+a PoseSample, then ``build_report``), with the stored poses in place of the video and MediaPipe. When the analysis
+API changes, only this function needs to follow it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from bench.accuracy.store import StoredPoses
+from formcheck.analysis.camera_advice import PoseSample, advise
+from formcheck.analysis.recognize import ExerciseUnclearError, RecognizingAnalyzer
+from formcheck.errors import NoPersonError
+from formcheck.io.source import Frame, FrameSource
+from formcheck.report.build import build_report
+from formcheck.rules.loader import ExerciseRules, find_exercise, load_all
+from formcheck.session import run_analysis
+
+
+class _ReplaySource(FrameSource):
+    """Frames of the stored clip's size and timestamps (black pixels: only their shape and times are used)."""
+
+    def __init__(self, stored: StoredPoses, name: str) -> None:
+        self.name, self.fps, self.frame_count = name, stored.fps, len(stored.poses)
+        self._stamps = [p.timestamp_ms for p in stored.poses]
+        self._image = np.zeros((stored.height, stored.width, 3), dtype=np.uint8)
+
+    def __iter__(self) -> Iterator[Frame]:
+        for index, stamp in enumerate(self._stamps):
+            yield Frame(index, stamp, self._image)
+
+
+@lru_cache(maxsize=1)
+def _all_rules() -> dict[str, ExerciseRules]:
+    return load_all(None)
+
+
+def replay(stored: StoredPoses, exercise: str | None, name: str = "replay") -> dict[str, Any]:
+    """The report dict of the stored poses analysed as ``exercise`` (None: recognise it first).
+
+    When the exercise cannot be recognised (``formcheck analyze`` then exits with code 2), or nobody is seen,
+    the dict has ``exercise`` None, ``rep_count`` 0, no reps, and the recognition.
+    """
+    rules = find_exercise(exercise, None) if exercise else None
+    recognizing = None if rules else RecognizingAnalyzer(_all_rules())
+    poses = iter(stored.poses)
+    sampled = PoseSample()
+
+    def on_pose(frame: Frame, pose: Any, analyzer: Any, events: list) -> None:
+        sampled.add(pose)
+
+    try:
+        analysis = run_analysis(_ReplaySource(stored, name), lambda frame: next(poses), rules, on_pose=on_pose,
+                                analyzer=recognizing)  # fmt: skip
+    except (ExerciseUnclearError, NoPersonError) as exc:
+        recognition = getattr(exc, "recognition", None)
+        return {"exercise": None, "rep_count": 0, "reps_by_side": None, "reps": [], "partial_reps": [],
+                "cues": {}, "findings": [], "error": str(exc),
+                "recognition": recognition.to_dict() if recognition is not None else None}  # fmt: skip
+    if recognizing is not None and recognizing.recognition is not None:
+        analysis.recognition = recognizing.recognition.to_dict()
+    analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled.poses,
+                                    analysis.analyzer.rep_count)  # fmt: skip
+    return build_report(analysis)
