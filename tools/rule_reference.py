@@ -91,7 +91,9 @@ def render() -> str:
         "camera or one body would read differently. A clip that opens at the top does not count that first "
         f"descent, and a movement cut off by more than {counter.MAX_GAP_S:g} s without the person counts if it "
         "reached the top.",
-        "- **Counted or partial.** A movement whose peak stays below `min_peak`, that is smaller than "
+        "- **Counted or partial.** A movement whose peak stays below `min_peak`, that did not start in the lower "
+        f"{counter.BASE_FRACTION:.0%} of `rest`..`top` (a dip while holding the top, as in a bridge march), that is "
+        "smaller than "
         "`partial_fraction` of the set's typical rep, or that is quicker than `min_duration_s`, is a *partial "
         "rep*: reported and judged against every cue like a rep, with the range cue naming the shortfall, but "
         "not counted.",

@@ -1,9 +1,8 @@
 """The one adapter between the benchmark and the analysis layer: stored poses (+ exercise) -> report dict.
 
-It builds the report the way ``formcheck analyze`` does today (``formcheck/commands/analyze.py``:
-``run_analysis`` with a SetAnalyzer, or a RecognizingAnalyzer when no exercise is named, the camera advice from
-a PoseSample, then ``build_report``), with the stored poses in place of the video and MediaPipe. When the analysis
-API changes, only this function needs to follow it.
+It runs the set exactly as ``formcheck analyze`` does (``formcheck.session.run_analysis``: recognition when no
+exercise is named, the camera advice, the frozen SetResult, then ``build_report``), with the stored poses in place
+of the video and MediaPipe. When the analysis API changes, only this function needs to follow it.
 """
 
 from __future__ import annotations
@@ -15,12 +14,12 @@ from typing import Any
 import numpy as np
 
 from bench.accuracy.store import StoredPoses
-from formcheck.analysis.camera_advice import PoseSample, advise
-from formcheck.analysis.recognize import ExerciseUnclearError, RecognizingAnalyzer
+from formcheck.analysis.recognize import ExerciseUnclearError
 from formcheck.errors import NoPersonError
 from formcheck.io.source import Frame, FrameSource
 from formcheck.report.build import build_report
-from formcheck.rules.loader import ExerciseRules, find_exercise, load_all
+from formcheck.rules.loader import load_all
+from formcheck.rules.model import ExerciseRules
 from formcheck.session import run_analysis
 
 
@@ -48,24 +47,14 @@ def replay(stored: StoredPoses, exercise: str | None, name: str = "replay") -> d
     When the exercise cannot be recognised (``formcheck analyze`` then exits with code 2), or nobody is seen,
     the dict has ``exercise`` None, ``rep_count`` 0, no reps, and the recognition.
     """
-    rules = find_exercise(exercise, None) if exercise else None
-    recognizing = None if rules else RecognizingAnalyzer(_all_rules())
+    catalogue = _all_rules()
+    rules = catalogue[exercise] if exercise else None
     poses = iter(stored.poses)
-    sampled = PoseSample()
-
-    def on_pose(frame: Frame, pose: Any, analyzer: Any, events: list) -> None:
-        sampled.add(pose)
-
     try:
-        analysis = run_analysis(_ReplaySource(stored, name), lambda frame: next(poses), rules, on_pose=on_pose,
-                                analyzer=recognizing)  # fmt: skip
+        result = run_analysis(_ReplaySource(stored, name), lambda frame: next(poses), rules, catalogue=catalogue)
     except (ExerciseUnclearError, NoPersonError) as exc:
         recognition = getattr(exc, "recognition", None)
         return {"exercise": None, "rep_count": 0, "reps_by_side": None, "reps": [], "partial_reps": [],
                 "cues": {}, "findings": [], "error": str(exc),
                 "recognition": recognition.to_dict() if recognition is not None else None}  # fmt: skip
-    if recognizing is not None and recognizing.recognition is not None:
-        analysis.recognition = recognizing.recognition.to_dict()
-    analysis.camera_advice = advise(analysis.rules, analysis.analyzer.view, sampled.poses,
-                                    analysis.analyzer.rep_count)  # fmt: skip
-    return build_report(analysis)
+    return build_report(result)

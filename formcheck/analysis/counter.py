@@ -26,7 +26,9 @@ HOLD_TOP_QUANTILE = 0.9  # that peak: the rep's 90th percentile, so a brief spik
 MAX_GAP_S = 1.5      # a longer gap in tracking ends the movement in progress
 SHORT_OF_THE_TOP = "did not reach the top"
 SMALLER_THAN_USUAL = "much shorter than the other reps"
+NOT_FROM_THE_BOTTOM = "did not start from the bottom"
 SHORTFALLS = (SHORT_OF_THE_TOP, SMALLER_THAN_USUAL)  # partial reps whose range fell short
+BASE_FRACTION = 0.5  # a rep starts in the lower half of the rule file's range (a dip while holding the top is not)
 MEDIAN_SAMPLES = 3   # a one-frame outlier (a flipped or jumping skeleton) is removed before smoothing
 
 
@@ -204,6 +206,8 @@ class RepCounter:
         reason = ""
         if self._peak < d.min_peak:
             reason = SHORT_OF_THE_TOP
+        elif self._base > d.rest + BASE_FRACTION * (d.top - d.rest):
+            reason = NOT_FROM_THE_BOTTOM
         elif self._amplitudes and amplitude < d.partial_fraction * median(self._amplitudes):
             reason = SMALLER_THAN_USUAL
         elif duration < d.min_duration_s and not interrupted:
