@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from formcheck.analysis.recognize import recognize
 from formcheck.io.source import Frame, FrameSource
@@ -117,3 +119,18 @@ def test_a_named_exercise_that_is_clearly_something_else_is_questioned() -> None
     wrong = analyse(load_all()["hip_raise"], catalogue=load_all(CUSTOM))  # a standing hinge named a hip raise
     assert wrong["exercise_check"]["named"] == "hip_raise"
     assert wrong["exercise_check"]["looks_like"] == "hip_hinge"
+
+
+@pytest.mark.slow
+def test_cli_analyses_a_rendered_hinge_with_and_without_exercise(tmp_path: Path) -> None:
+    from tools.synth.config import SynthConfig
+    from tools.synth.video import render
+
+    video = tmp_path / "hinge.mp4"
+    render(SynthConfig(exercise="hip_hinge", reps=4), video)
+    for named in ([], ["--exercise", "hip_hinge"]):
+        report = tmp_path / f"report{len(named)}.json"
+        done = run_formcheck("analyze", video, "--rules", CUSTOM, "--report", report, "--no-history", *named)
+        assert done.returncode == 0, done.stderr
+        result = json.loads(report.read_text(encoding="utf-8"))
+        assert result["exercise"] == "hip_hinge" and result["rep_count"] == 4
