@@ -69,19 +69,22 @@ def test_the_grid_covers_what_issue_14_asks_for() -> None:
     assert faults == {f for ex in EXERCISES.values() for f in ex.fault_ids}
 
 
-def test_every_declared_case_is_stored_as_declared() -> None:
-    """The stored grid matches bench/accuracy/grid.py (else: `python -m bench.accuracy extract`)."""
-    missing, stale = [], []
+def test_every_stored_case_is_stored_as_declared() -> None:
+    """Each stored case matches its declaration in bench/accuracy/grid.py, and is still declared.
+
+    Declared cases not stored yet are not a failure here: the benchmark lists them ("N declared case(s) not
+    stored yet") and `python -m bench.accuracy extract` stores them (it is resumable).
+    """
+    stale, stored = [], 0
     for case in cases():
         truth_path = truth_json_path(case.id)
         if not (truth_path.exists() and npz_path(case.id).exists()):
-            missing.append(case.id)
             continue
+        stored += 1
         truth = json.loads(truth_path.read_text())
         if truth["params"] != case.config.to_dict() or truth["case"] != case_truth(case, truth)["case"]:
             stale.append(case.id)
-    more = f" and {len(missing) - 12} more" if len(missing) > 12 else ""
-    assert not missing, f"{len(missing)} declared cases not stored (run extract): {', '.join(missing[:12])}{more}"
+    assert stored > 0, "no stored case: run python -m bench.accuracy extract"
     assert not stale, f"stored cases differ from their declaration (run extract --force --only ...): {stale}"
     declared = {c.id for c in cases()}
     extra = [p.name for p in CASES_DIR.glob("*.truth.json") if p.name[: -len(".truth.json")] not in declared]
