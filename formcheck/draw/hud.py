@@ -28,7 +28,8 @@ from formcheck.draw.layout import (
 from formcheck.draw.skeleton import BAD, GOOD, NEUTRAL, SkeletonAnnotator
 from formcheck.pose.frame import PoseFrame
 
-PANEL = (32, 32, 32)          # BGR of the panels behind text
+PANEL_GREY = 32
+PANEL = (PANEL_GREY,) * 3     # BGR of the panels behind text (a grey: blended in one pass)
 COUNTDOWN = AMBER
 LAST_REP_COLORS = {None: NEUTRAL, True: GOOD, False: BAD}
 
@@ -56,9 +57,9 @@ class HudAnnotator:
             box = panel.box
             h, w = scene.shape[:2]
             x0, y0, x1, y1 = max(0, box.x0), max(0, box.y0), min(w, box.x1), min(h, box.y1)
-            if x1 > x0 and y1 > y0:
+            if x1 > x0 and y1 > y0:   # roi * (1 - opacity) + PANEL * opacity, in one saturating uint8 pass
                 roi = scene[y0:y1, x0:x1]
-                roi[:] = (roi * (1 - self.opacity) + np.array(PANEL) * self.opacity).astype(scene.dtype)
+                roi[:] = cv2.convertScaleAbs(roi, alpha=1 - self.opacity, beta=PANEL_GREY * self.opacity)
         if panel.accent is not None:
             bar, color = panel.accent
             cv2.rectangle(scene, (bar.x0, bar.y0), (bar.x1 - 1, bar.y1 - 1), color, -1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 
@@ -48,6 +49,7 @@ def wrap(text: str, max_chars: int) -> list[str]:
     return lines or [""]
 
 
+@lru_cache(maxsize=4096)
 def text_size(text: str, size: float, thickness: int) -> tuple[int, int, int]:
     """(width, height above the baseline, depth below it) of ``text`` as drawn, "°" rings included."""
     (_, height), depth = cv2.getTextSize("Ag", FONT, size, thickness)
