@@ -14,6 +14,7 @@ from formcheck.pose.view import classify_view, side_visibility
 from formcheck.rules.model import ExerciseRules
 
 WARMUP_S = 1.0        # the camera view is judged on the first second in which somebody is seen
+SAME_MOVEMENT = 0.8     # one arm's range within this share of the other's: both arms moved (one movement)
 GAP_NOTE_S = 1.0      # losing the person for longer than this is noted in the report
 
 
@@ -164,15 +165,25 @@ class SetAnalyzer:
         return far if np.isnan(near) else near
 
     def _is_this_sides(self, event: RepEvent) -> bool:
-        """One arm works at a time: a movement of one side while the other moved more is the other side's."""
+        """One arm works at a time: a movement of one side while the other moved more is the other side's.
+
+        Both sides' ranges are measured alike (5th to 95th percentile of the logged signal over the movement). When
+        both arms pull together (a two-arm row), the movement is one rep: the side that finished it first keeps it.
+        """
         if event.side is None:
             return True
         other = "right" if event.side == "left" else "left"
-        values = self.log.column("signal", other, self.log.window(event.start_s, event.end_s))
-        values = values[~np.isnan(values)]
-        if values.size < 3:
-            return True
-        return float(np.percentile(values, 95) - np.percentile(values, 5)) < event.amplitude
+        span = self.log.window(event.start_s, event.end_s)
+        ranges = []
+        for side in (event.side, other):
+            values = self.log.column("signal", side, span)
+            values = values[~np.isnan(values)]
+            ranges.append(float(np.percentile(values, 95) - np.percentile(values, 5)) if values.size >= 3 else 0.0)
+        own, theirs = ranges
+        if own < SAME_MOVEMENT * theirs:
+            return False  # the other arm did the work: this one followed (an idle or supporting arm)
+        midpoint = (event.start_s + event.end_s) / 2
+        return not any(a.side == other and a.start_s <= midpoint <= a.end_s for a in (*self.reps, *self.partials))
 
     def _record(self, event: RepEvent) -> RepResult:
         """Judge a finished movement: a counted rep, or a partial rep (judged the same way, not counted)."""
