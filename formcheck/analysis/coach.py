@@ -166,7 +166,8 @@ def _phase(analyzer: SetAnalyzer) -> tuple[bool, bool]:
 
 
 def _in_phase(cue: Cue, in_rep: bool, at_top: bool) -> bool:
-    return {"rep": in_rep, "top": at_top, "start": not in_rep}[cue.phase]
+    """Whether the cue is judged at this moment (a ``cycle`` cue: always, between reps too)."""
+    return {"rep": in_rep, "top": at_top, "start": not in_rep}.get(cue.phase, True)
 
 
 def live_advice(analyzer: SetAnalyzer) -> list[Advice]:

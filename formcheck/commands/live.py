@@ -134,6 +134,7 @@ class LiveSession:
         self._set_paths: list[Path] = []          # where the set in progress is saved (once it is)
         self._set_started = dt.datetime.now()     # names the set's files (the analysis runs on frame time)
         self._voice_told = False
+        self._resume_pending = False
         self._status = (SHORT_NOTE, time.monotonic() + SAFETY_NOTE_S)  # the article's tips, as the session starts
 
     # -- before the model is ready -------------------------------------------------------------------
@@ -147,6 +148,7 @@ class LiveSession:
         where = f"Get into position while the pose model loads{self._views_hint()}"
         state = HudState(name, reps, None, None, (), Advice("_loading", where, "tip"), (), status=LOADING)
         shown_index, image = None, None
+        self._resume_pending = True          # a paused file plays on once the analysis has its first frame
         try:
             while not ready():
                 frame = self.grabber.peek(timeout_s=0.05)
@@ -166,8 +168,9 @@ class LiveSession:
                 if key in (ord("q"), KEY_ESC):
                     return False
             return True
-        finally:
+        except BaseException:
             self.grabber.pause(False)
+            raise
 
     def _views_hint(self) -> str:
         if self.rules is None:
@@ -223,6 +226,9 @@ class LiveSession:
     def _pose(self, frame: Frame) -> PoseFrame:
         """Detect on the camera's clock; each set's own clock starts at its first frame."""
         assert self.detect is not None, "the pose model is not loaded yet"
+        if self._resume_pending:             # the held first frame is taken: the file plays on from here
+            self._resume_pending = False
+            self.grabber.pause(False)
         pose = self.detect(frame)
         if self._offset_ms is None:
             self._offset_ms = frame.timestamp_ms
