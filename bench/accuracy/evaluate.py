@@ -23,7 +23,7 @@ from typing import Any
 from bench.accuracy.extract import CASES_DIR, REALWORLD_DIR, realworld_cache, realworld_clips, realworld_is_cached
 from bench.accuracy.replay import replay
 from bench.accuracy.score import Expected, RecognitionScore, RunScore, score_recognition, score_run
-from bench.accuracy.store import load_poses
+from bench.accuracy.store import StoredPoses, load_poses
 from formcheck.io.atomic import write_text_atomic
 
 OUT = Path(__file__).resolve().parents[1] / "accuracy.json"
@@ -143,7 +143,11 @@ def evaluate_realworld(folder: Path = REALWORLD_DIR) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     cached = {c.name: c for c in realworld_clips(folder) if realworld_is_cached(c)}
     for row in _read_csv(folder / "labels.csv"):
-        if not row["closest_exercise"] or not row["reps"]:
+        if not row["closest_exercise"]:
+            if row["file"] in cached:
+                rows.append(_none_of_the_five(row, load_poses(realworld_cache(cached[row["file"]]))))
+            continue
+        if not row["reps"]:
             continue
         entry: dict[str, Any] = {"file": row["file"], "kind": "labelled", "exercise": row["closest_exercise"],
                                  "expected_reps": int(row["reps"])}  # fmt: skip
@@ -164,6 +168,19 @@ def evaluate_realworld(folder: Path = REALWORLD_DIR) -> list[dict[str, Any]]:
         ok = all(n == int(row["expected_reps"] or 0) for n in got.values()) and recognised is None
         rows.append({**entry, "got_reps": got, "recognised_as": recognised, "ok": ok})
     return rows
+
+
+CUSTOM_RULES = Path(__file__).resolve().parents[2] / "tests" / "custom_rules"  # the sixth exercise, hip_hinge
+
+
+def _none_of_the_five(row: dict[str, str], stored: StoredPoses) -> dict[str, Any]:
+    """A labelled clip of none of the five exercises: unnamed it must be unknown; with the custom rule files it is
+    shown what that exercise makes of it (the hinge clips: a hip hinge), for information."""
+    recognised = replay(stored, None, row["file"])["exercise"]
+    custom = replay(stored, None, row["file"], rules=CUSTOM_RULES)
+    return {"file": row["file"], "kind": "none_of_five", "movement": row["notes"], "recognised_as": recognised,
+            "with_custom_rules": f"{custom['exercise'] or 'unknown'}, {custom['rep_count']} reps",
+            "ok": recognised is None}  # fmt: skip
 
 
 # -- output -----------------------------------------------------------------------------------------------------
@@ -206,6 +223,9 @@ def render_realworld(rows: Sequence[dict[str, Any]]) -> str:
         elif r["kind"] == "labelled":
             lines.append(f"| {r['file']} | {r['expected_reps']} {r['exercise']} | {r['got_reps']} | "
                          f"{'yes' if r['ok'] else 'no'} |")  # fmt: skip
+        elif r["kind"] == "none_of_five":
+            lines.append(f"| {r['file']} | unknown (none of the five) | recognised {r['recognised_as'] or 'unknown'}; "
+                         f"with tests/custom_rules: {r['with_custom_rules']} | {'yes' if r['ok'] else 'no'} |")
         else:
             got = ", ".join(f"{n} as {ex}" for ex, n in r["got_reps"].items())
             lines.append(f"| {r['file']} | 0 reps, unknown | {got}; recognised {r['recognised_as'] or 'unknown'} | "

@@ -10,6 +10,7 @@ the same way into a cache outside the repository (``realworld_cache_dir``); they
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import subprocess
@@ -198,8 +199,8 @@ def realworld_cache(clip: Path) -> Path:
 
 
 def _stamp(clip: Path) -> dict[str, Any]:
-    st = clip.stat()
-    return {"file": clip.name, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    """What identifies a clip's content (a copied or re-provisioned folder keeps its cache; an edited clip not)."""
+    return {"file": clip.name, "size": clip.stat().st_size, "sha256": hashlib.sha256(clip.read_bytes()).hexdigest()}
 
 
 def realworld_is_cached(clip: Path) -> bool:

@@ -89,7 +89,9 @@ ELEVATIONS = ("default", "high")
 HIGH_CAMERA_M = 1.7  # a phone on a shelf or a tripod at head height (for a 1.75 m athlete; scaled with the body)
 FORMS = ("good", "faults", "short", "faults")
 EDGES = ("none", "setup", "none", "opens_top", "leaves", "none", "cut")
-SHORT_RANGES = (0.4, 0.5, 0.6, 0.7)
+# A short rep stops at this share of the full range: below every rule file's "halfway" (min_peak is 45-55% of
+# the range), so it is a partial rep whatever the camera, and above the level at which a movement is an attempt.
+SHORT_RANGES = (0.35, 0.4)
 
 
 def _deal(levels: Sequence, n: int, rng: np.random.Generator) -> list:

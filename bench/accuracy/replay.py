@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,22 +37,25 @@ class _ReplaySource(FrameSource):
             yield Frame(index, stamp, self._image)
 
 
-@lru_cache(maxsize=1)
-def _all_rules() -> dict[str, ExerciseRules]:
-    return load_all(None)
+@lru_cache(maxsize=4)
+def _all_rules(extra: Path | None = None) -> dict[str, ExerciseRules]:
+    return load_all(extra)
 
 
-def replay(stored: StoredPoses, exercise: str | None, name: str = "replay") -> dict[str, Any]:
-    """The report dict of the stored poses analysed as ``exercise`` (None: recognise it first).
+def replay(
+    stored: StoredPoses, exercise: str | None, name: str = "replay", rules: Path | None = None
+) -> dict[str, Any]:
+    """The report dict of the stored poses analysed as ``exercise`` (None: recognise it first); ``rules`` is a
+    folder of extra rule files (``formcheck analyze --rules``).
 
     When the exercise cannot be recognised (``formcheck analyze`` then exits with code 2), or nobody is seen,
     the dict has ``exercise`` None, ``rep_count`` 0, no reps, and the recognition.
     """
-    catalogue = _all_rules()
-    rules = catalogue[exercise] if exercise else None
+    catalogue = _all_rules(rules)
+    named = catalogue[exercise] if exercise else None
     poses = iter(stored.poses)
     try:
-        result = run_analysis(_ReplaySource(stored, name), lambda frame: next(poses), rules, catalogue=catalogue)
+        result = run_analysis(_ReplaySource(stored, name), lambda frame: next(poses), named, catalogue=catalogue)
     except (ExerciseUnclearError, NoPersonError) as exc:
         recognition = getattr(exc, "recognition", None)
         return {"exercise": None, "rep_count": 0, "reps_by_side": None, "reps": [], "partial_reps": [],

@@ -53,6 +53,7 @@ class RepCounter:
     def __init__(self, definition: RepDefinition, side: str | None = None) -> None:
         self.definition = definition
         self.side = side
+        self.judges_height = True  # False where the camera cannot see the height: min_peak is not applied
         self.count = 0
         self._amplitudes: list[float] = []
         self._recent: deque[float] = deque(maxlen=MEDIAN_SAMPLES)
@@ -144,7 +145,9 @@ class RepCounter:
 
     def reset(self) -> None:
         """Forget everything (a new set)."""
+        judges_height = self.judges_height
         self.__init__(self.definition, self.side)
+        self.judges_height = judges_height
 
     def _lost(self) -> RepEvent | None:
         """Tracking was lost for a while: the movement in progress ends where it was last seen."""
@@ -204,7 +207,7 @@ class RepCounter:
         self._rest_since = t_s
         duration = t_s - self._start_s
         reason = ""
-        if self._peak < d.min_peak:
+        if self.judges_height and self._peak < d.min_peak:
             reason = SHORT_OF_THE_TOP
         elif self._base > d.rest + BASE_FRACTION * (d.top - d.rest):
             reason = NOT_FROM_THE_BOTTOM

@@ -6,6 +6,9 @@ import numpy as np
 
 from formcheck.pose.measures import SIDES
 
+SEEN = "signal_seen"   # the rep signal measured only on joints the camera sees (visibility-gated)
+COUNTED = "counted"    # the value each rep counter followed (for both sides together: one value, logged twice)
+
 
 class FrameLog:
     """Compact per-frame record: time, the rep signal and each cue's measure for both sides (float32 arrays).

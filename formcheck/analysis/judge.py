@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.analysis.counter import RepEvent
-from formcheck.analysis.framelog import FrameLog
+from formcheck.analysis.framelog import COUNTED, FrameLog
 from formcheck.pose.view import VIEW_LABELS
 from formcheck.rules.model import Cue, ExerciseRules
 
@@ -49,7 +49,7 @@ def _phase_values(cue: Cue, log: FrameLog, event: RepEvent, side: str, since_s: 
     span = log.window(event.start_s, event.end_s)
     values = log.column(cue.id, side, span)
     if cue.phase == "top":
-        signal = log.column("signal", side, span)
+        signal = log.column(COUNTED, side, span)
         near_top = signal >= event.peak - TOP_BAND * event.amplitude
         if np.any(near_top):
             values = values[near_top]

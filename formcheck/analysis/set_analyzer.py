@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.counter import SHORTFALLS, RepCounter, RepEvent
-from formcheck.analysis.framelog import FrameLog
+from formcheck.analysis.framelog import COUNTED, SEEN, FrameLog
 from formcheck.analysis.judge import judge_rep, name_shortfall, rep_score
 from formcheck.analysis.result import RepResult
 from formcheck.pose.frame import PoseFrame
@@ -35,9 +35,11 @@ class SetAnalyzer:
         self._visibility = np.zeros(2)
         self._last_seen_t: float | None = None
         self._measures = self._measure_plan()
-        self.log = FrameLog(keys=[key for key, _, _ in self._measures])
+        self.log = FrameLog(keys=[*(key for key, _, _ in self._measures), COUNTED])
         sides = SIDES if rules.sides == "alternating" else (None,)
         self.counters = {side: RepCounter(rules.rep, side) for side in sides}
+        if view is not None:
+            self._judge_height_from(view)
 
     # -- feeding -------------------------------------------------------------------------------------
     def update(self, pose: PoseFrame) -> list[RepResult]:
@@ -93,7 +95,8 @@ class SetAnalyzer:
     # -- internals -----------------------------------------------------------------------------------
     def _measure_plan(self) -> list[tuple[str, str, str]]:
         """(key, measure, space) for the rep signal and every cue measure."""
-        plan = [("signal", self.rules.rep.signal, self.rules.rep.space)]
+        plan = [("signal", self.rules.rep.signal, self.rules.rep.space),
+                (SEEN, self.rules.rep.signal, self.rules.rep.space)]
         for cue in self.rules.cues:
             if cue.measure is not None:
                 plan.append((cue.id, cue.measure, cue.space))
@@ -106,6 +109,7 @@ class SetAnalyzer:
 
     def _settle_view(self) -> list[RepResult]:
         self.view = classify_view(self._warmup) if self.view is None else self.view
+        self._judge_height_from(self.view)
         events: list[RepResult] = []
         nobody = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         for t_s in self._unseen_times:
@@ -115,6 +119,10 @@ class SetAnalyzer:
             events.extend(self._process(pose))
         self._warmup = []
         return events
+
+    def _judge_height_from(self, view: str) -> None:
+        for counter in self.counters.values():
+            counter.judges_height = self.rules.judges_height_in(view)
 
     def _note_gap(self, t_s: float) -> None:
         if self._last_seen_t is not None and t_s - self._last_seen_t > GAP_NOTE_S:
@@ -128,14 +136,15 @@ class SetAnalyzer:
             bodies = {(space, gate): Body(pose, space, gate) for space in ("image", "world")
                       for gate in ("visibility", "presence")}  # fmt: skip
             for i, (key, measure, space) in enumerate(self._measures):
-                gate = "presence" if key == "signal" else "visibility"
+                gate = "presence" if key == "signal" else "visibility"  # SEEN: the signal where the camera sees
                 body, fn = bodies[(self._space(space), gate)], get_measure(measure)
                 row[2 * i] = fn(body, "left")
                 row[2 * i + 1] = fn(body, "right")
         return self.advance(pose.t, row, person=not pose.is_empty)
 
     def measure_keys(self) -> list[str]:
-        """Names of the per-frame values: "signal", then the id of every cue that has a measure."""
+        """Names of the per-frame values: "signal" (the rep signal where the joints are in the picture), SEEN
+        (the same where the camera sees them), then the id of every cue that has a measure."""
         return [key for key, _, _ in self._measures]
 
     def advance(self, t_s: float, row: np.ndarray, person: bool = True) -> list[RepResult]:
@@ -145,24 +154,34 @@ class SetAnalyzer:
         self.frames_seen += 1
         self.frames_with_person += int(person)
         self.last_t = t_s
-        self.log.append(t_s, row)
+        counted = [self._signal(row, side) for side in self.counters]
+        self.log.append(t_s, np.concatenate([row, counted * (2 // len(counted))]))
         events: list[RepResult] = []
-        for side, counter in self.counters.items():
-            event = counter.update(t_s, self._signal(row, side))
+        for counter, value in zip(self.counters.values(), counted, strict=True):
+            event = counter.update(t_s, value)
             if event is not None and self._is_this_sides(event):
                 events.append(self._record(event))
         return events
 
     def _signal(self, row: np.ndarray, side: str | None) -> float:
-        """The rep signal a counter follows: its own side's, or for both sides together the better seen one's
-        (from the front or from behind both are seen alike, so their mean)."""
+        """The rep signal a counter follows: its own side's, or for both sides together their mean.
+
+        Both arms (or legs) do the same movement, and a camera off the body's axes errs on them in opposite
+        directions: filmed from above, the arm swinging toward the lens looks lower and the one swinging away looks
+        higher; the mean cancels that. From the front or behind both sides are in the picture; from the side or
+        at 45 degrees the far side counts only while the camera sees it (else it is a guess behind the body).
+        """
         left, right = float(row[0]), float(row[1])
         if side is not None:
             return left if side == "left" else right
-        if self.view in ("front", "back") and not (np.isnan(left) or np.isnan(right)):
+        if self.view not in ("front", "back"):
+            seen = row[2:4]
+            if np.isnan(seen).any():  # one side hidden: the near side, or the other when the near one is lost
+                near, far = (left, right) if self.near_side == "left" else (right, left)
+                return far if np.isnan(near) else near
+        if not (np.isnan(left) or np.isnan(right)):
             return (left + right) / 2
-        near, far = (left, right) if self.near_side == "left" else (right, left)
-        return far if np.isnan(near) else near
+        return left if np.isnan(right) else right
 
     def _is_this_sides(self, event: RepEvent) -> bool:
         """One arm works at a time: a movement of one side while the other moved more is the other side's.

@@ -120,16 +120,20 @@ def _read_rep(path: Path, table: dict[str, Any]) -> RepDefinition:
     if not isinstance(raw, dict):
         raise RuleFileError(f"{path}: rep: {'missing table' if raw is None else 'must be a table'}")
     rep = _Reader(path, raw, "rep", "rep.")
+    rest, top, min_peak = rep.number("rest"), rep.number("top"), rep.number("min_peak")
+    partial_fraction = rep.number("partial_fraction")
+    if partial_fraction is None and top > rest:
+        partial_fraction = (min_peak - rest) / (top - rest)
     definition = RepDefinition(
         signal=rep.measure("signal"),
         space=rep.choice("space"),
-        rest=rep.number("rest"),
-        top=rep.number("top"),
-        min_peak=rep.number("min_peak"),
+        rest=rest,
+        top=top,
+        min_peak=min_peak,
         min_duration_s=rep.number("min_duration_s"),
         smoothing_s=rep.number("smoothing_s"),
         hold_s=rep.number("hold_s"),
-        partial_fraction=rep.number("partial_fraction"),
+        partial_fraction=partial_fraction if partial_fraction is not None else 0.0,
         range_cue=rep.table.get("range_cue"),
     )
     if definition.range_cue is not None and not isinstance(definition.range_cue, str):

@@ -121,6 +121,17 @@ class ExerciseRules:
         """The cue with this id."""
         return next(c for c in self.cues if c.id == cue_id)
 
+    def judges_height_in(self, view: str) -> bool:
+        """True when the rep's height (``min_peak``) can be judged from ``view``: where the range cue is judged.
+
+        Where the camera cannot see the height (e.g. arms raised toward the lens), a rep is still measured against
+        the person's own reps (``partial_fraction``) but not against the absolute ``min_peak``.
+        """
+        if self.rep.range_cue is None:
+            return True
+        cue = next((c for c in self.cues if c.id == self.rep.range_cue), None)
+        return cue is None or view in cue.views
+
     @property
     def recognisable(self) -> bool:
         """True when the rule file says how to recognise the exercise (otherwise it is never guessed)."""

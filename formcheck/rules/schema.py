@@ -77,7 +77,9 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("rep", "hold_s", "number", "How long the article asks to hold the top (0: no hold).", default=0.0,
             unit="s", low=0.0, high=60.0),
     KeySpec("rep", "partial_fraction", "number", "A movement smaller than this share of the set's typical rep is "
-            "a partial rep.", default=0.4, unit="share", low=0.0, high=1.0),
+            "a partial rep. Without it: the share of the range `min_peak` asks for, (min_peak - rest) / (top - rest), "
+            "so the same shortfall is judged against the person's own reps where the camera shrinks the signal.",
+            default=None, unit="share", low=0.0, high=1.0),
     KeySpec("rep", "range_cue", "text", "Id of the range cue (e.g. `hip_line`, `raise_height`) that names the "
             "shortfall of a partial rep: a movement that stayed below `min_peak` is reported with that cue broken.",
             default=None),
