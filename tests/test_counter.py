@@ -11,12 +11,15 @@ DEFINITION = RepDefinition(signal="arm_raise", space="world", rest=10, top=85, m
                            min_duration_s=0.6, smoothing_s=0.05, hold_s=0, partial_fraction=0.5)  # fmt: skip
 
 
-def run(keyframes: list[tuple[float, float]], fps: float = 30.0) -> tuple[RepCounter, list]:
-    """Feed a piecewise-linear signal through a counter; return it and its events."""
+def run(keyframes: list[tuple[float, float]], fps: float = 30.0,
+        reach: list[tuple[float, float]] | None = None) -> tuple[RepCounter, list]:  # fmt: skip
+    """Feed a piecewise-linear signal (and reach, when the camera cannot see the height) through a counter; return
+    it and its events."""
     times, values = zip(*keyframes, strict=True)
     counter, events = RepCounter(DEFINITION), []
     for t in np.arange(0.0, times[-1], 1.0 / fps):
-        event = counter.update(float(t), float(np.interp(t, times, values)))
+        high = None if reach is None else float(np.interp(t, *zip(*reach, strict=True)))
+        event = counter.update(float(t), float(np.interp(t, times, values)), high)
         if event:
             events.append(event)
     end = counter.finish(times[-1])
@@ -61,6 +64,21 @@ def test_much_shorter_rep_after_full_ones_is_partial() -> None:
     keys = reps(3) + [(t + 12.0, v) for t, v in reps(1, peak=45)[1:]]
     counter, events = run(keys)
     assert counter.count == 3 and not events[-1].counted
+
+
+def test_where_the_height_is_unseen_the_higher_reading_and_the_persons_own_reps_decide() -> None:
+    """A camera that cannot see the height under-reads: a rep is full when either side reaches min_peak, or when it
+    is as large as the person's own counted reps; a first movement that reaches neither stays partial."""
+    full = reps(2, peak=60)
+    under_read = [(t + 7.0, 10 + (v - 10) * 0.55) for t, v in reps(1, peak=60)[1:]]  # peaks at 37.5 < min_peak
+    _, seen = run(full + under_read)
+    assert [e.counted for e in seen] == [True, True, False]  # where the height is judged: short of min_peak
+    _, unseen = run(full + under_read, reach=full + under_read)
+    assert [e.counted for e in unseen] == [True, True, True]  # as large as the person's own reps
+    _, alone = run(under_read, reach=under_read)
+    assert [e.counted for e in alone] == [False]  # nothing to compare with, below min_peak on every side
+    _, other_side = run(under_read, reach=[(t, v + 10) for t, v in under_read])
+    assert [e.counted for e in other_side] == [True]  # the other side's reading reaches min_peak
 
 
 def test_jitter_around_threshold_is_not_counted_twice() -> None:

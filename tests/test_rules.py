@@ -107,3 +107,14 @@ def test_custom_rules_folder_changes_a_threshold_without_python(tmp_path: Path) 
     _write(tmp_path, BASE.replace("min = 4.0", "min = 3.0"))
     rules = load_all(tmp_path)["hip_raise"]
     assert rules.cue("hold_5").min == 3.0
+
+
+def test_partial_fraction_defaults_to_the_share_of_the_range_min_peak_asks_for(tmp_path: Path) -> None:
+    """Without partial_fraction, "much smaller than the person's reps" means what min_peak means: below halfway."""
+    for rules in load_all().values():
+        rep = rules.rep
+        assert rep.partial_fraction == pytest.approx((rep.min_peak - rep.rest) / (rep.top - rep.rest))
+    text = (RULES_DIR / "hip_raise.toml").read_text(encoding="utf-8")
+    text = text.replace("[rep]\n", "[rep]\npartial_fraction = 0.7\n")
+    (tmp_path / "hip_raise.toml").write_text(text, encoding="utf-8")
+    assert load_rules(tmp_path / "hip_raise.toml").rep.partial_fraction == 0.7

@@ -91,12 +91,17 @@ def render() -> str:
         "camera or one body would read differently. A clip that opens at the top does not count that first "
         f"descent, and a movement cut off by more than {counter.MAX_GAP_S:g} s without the person counts if it "
         "reached the top.",
+        "- **Both sides, one signal.** For an exercise done with both sides together the counter follows the mean "
+        "of the two sides' signals (a camera off the body's axes errs on them in opposite directions), or from the "
+        "side or at 45 degrees the near side's alone while the far side is hidden.",
         "- **Counted or partial.** A movement whose peak stays below `min_peak`, that did not start in the lower "
         f"{counter.BASE_FRACTION:.0%} of `rest`..`top` (a dip while holding the top, as in a bridge march), that is "
         "smaller than "
         "`partial_fraction` of the set's typical rep, or that is quicker than `min_duration_s`, is a *partial "
         "rep*: reported and judged against every cue like a rep, with the range cue naming the shortfall, but "
-        "not counted.",
+        "not counted. From a view in which the range cue is not judged (the camera cannot see the height), the "
+        "peak is the higher side's reading, and a movement as large as the person's own counted reps (at least "
+        "`partial_fraction` of them) also reached the top.",
         f"- **Recognition.** Each criterion maps its feature through the `zero`/`full` trapezoid to a membership "
         f"in [{RECOGNITION_FLOOR}, 1] ({recognize.UNKNOWN_MEMBERSHIP} when the feature "
         "could not be measured); an exercise's score is the weighted geometric mean of its memberships. The "

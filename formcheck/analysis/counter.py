@@ -53,10 +53,10 @@ class RepCounter:
     def __init__(self, definition: RepDefinition, side: str | None = None) -> None:
         self.definition = definition
         self.side = side
-        self.judges_height = True  # False where the camera cannot see the height: min_peak is not applied
         self.count = 0
         self._amplitudes: list[float] = []
         self._recent: deque[float] = deque(maxlen=MEDIAN_SAMPLES)
+        self._recent_reach: deque[float] = deque(maxlen=MEDIAN_SAMPLES)
         self._smoothed: float | None = None
         self._last_t: float | None = None
         self._up = False
@@ -65,6 +65,8 @@ class RepCounter:
         self._reentered = False       # back in view after a gap, not yet moved
         self._start_s = self._top_s = 0.0
         self._peak = -math.inf
+        self._reach = self._reached = -math.inf  # how high the person reaches now (median-filtered); its highest
+        self._height_unseen = False  # the camera cannot see the height (``reach`` given)
         self._base = definition.rest
         self._trace: list[tuple[float, float]] = []   # (t, smoothed) since the movement started
 
@@ -109,8 +111,15 @@ class RepCounter:
             return expected
         return max(MIN_RANGE_FRACTION * expected, median(self._amplitudes))
 
-    def update(self, t_s: float, value: float) -> RepEvent | None:
-        """Feed one sample (NaN when the body is not seen); returns an event when a movement ends."""
+    def update(self, t_s: float, value: float, reach: float | None = None) -> RepEvent | None:
+        """Feed one sample (NaN when the body is not seen); returns an event when a movement ends.
+
+        ``reach`` is the reading judged against ``min_peak`` (by default ``value``), given where the camera cannot
+        see the height: the higher of both sides' readings. There a movement also reaches the top when it is as
+        large as the person's own counted reps (not smaller than ``partial_fraction`` of them): an under-read raise
+        is not called short, while a first movement that reaches nowhere near halfway is.
+        """
+        self._height_unseen = reach is not None
         if math.isnan(value):
             if self._last_t is not None and t_s - self._last_t > MAX_GAP_S:
                 return self._lost()
@@ -120,8 +129,11 @@ class RepCounter:
             lost = self._lost()  # back in view after a while (e.g. the other side's set): time from here
             self._rest_since, self._rest_low = t_s, math.inf
             self._recent.clear()
+            self._recent_reach.clear()
             self._reentered = True  # the movement may already be under way: it started where it is seen again
         self._smooth(t_s, value)
+        self._recent_reach.append(value if reach is None or math.isnan(reach) else reach)
+        self._reach = median(self._recent_reach)
         s = self._smoothed
         assert s is not None
         if not self._up:
@@ -145,9 +157,7 @@ class RepCounter:
 
     def reset(self) -> None:
         """Forget everything (a new set)."""
-        judges_height = self.judges_height
         self.__init__(self.definition, self.side)
-        self.judges_height = judges_height
 
     def _lost(self) -> RepEvent | None:
         """Tracking was lost for a while: the movement in progress ends where it was last seen."""
@@ -174,11 +184,13 @@ class RepCounter:
         self._base = self._rest_low
         self._start_s = self._rest_since
         self._peak, self._top_s = s, t_s
+        self._reached = self._reach
         self._trace = [(t_s, s)]
 
     def _track_top(self, t_s: float, s: float) -> None:
         if s > self._peak:
             self._peak, self._top_s = s, t_s
+        self._reached = max(self._reached, self._reach)
         self._trace.append((t_s, s))
 
     def _hold_floor(self) -> float:
@@ -207,7 +219,9 @@ class RepCounter:
         self._rest_since = t_s
         duration = t_s - self._start_s
         reason = ""
-        if self.judges_height and self._peak < d.min_peak:
+        typical = median(self._amplitudes) if self._amplitudes else math.inf
+        as_large_as_usual = self._height_unseen and amplitude >= d.partial_fraction * typical
+        if self._reached < d.min_peak and not as_large_as_usual:
             reason = SHORT_OF_THE_TOP
         elif self._base > d.rest + BASE_FRACTION * (d.top - d.rest):
             reason = NOT_FROM_THE_BOTTOM

@@ -38,8 +38,6 @@ class SetAnalyzer:
         self.log = FrameLog(keys=[*(key for key, _, _ in self._measures), COUNTED])
         sides = SIDES if rules.sides == "alternating" else (None,)
         self.counters = {side: RepCounter(rules.rep, side) for side in sides}
-        if view is not None:
-            self._judge_height_from(view)
 
     # -- feeding -------------------------------------------------------------------------------------
     def update(self, pose: PoseFrame) -> list[RepResult]:
@@ -109,7 +107,6 @@ class SetAnalyzer:
 
     def _settle_view(self) -> list[RepResult]:
         self.view = classify_view(self._warmup) if self.view is None else self.view
-        self._judge_height_from(self.view)
         events: list[RepResult] = []
         nobody = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         for t_s in self._unseen_times:
@@ -119,10 +116,6 @@ class SetAnalyzer:
             events.extend(self._process(pose))
         self._warmup = []
         return events
-
-    def _judge_height_from(self, view: str) -> None:
-        for counter in self.counters.values():
-            counter.judges_height = self.rules.judges_height_in(view)
 
     def _note_gap(self, t_s: float) -> None:
         if self._last_seen_t is not None and t_s - self._last_seen_t > GAP_NOTE_S:
@@ -157,8 +150,9 @@ class SetAnalyzer:
         counted = [self._signal(row, side) for side in self.counters]
         self.log.append(t_s, np.concatenate([row, counted * (2 // len(counted))]))
         events: list[RepResult] = []
+        reach = self._reach(row)
         for counter, value in zip(self.counters.values(), counted, strict=True):
-            event = counter.update(t_s, value)
+            event = counter.update(t_s, value, reach if counter.side is None else None)
             if event is not None and self._is_this_sides(event):
                 events.append(self._record(event))
         return events
@@ -175,13 +169,22 @@ class SetAnalyzer:
         if side is not None:
             return left if side == "left" else right
         if self.view not in ("front", "back"):
-            seen = row[2:4]
-            if np.isnan(seen).any():  # one side hidden: the near side, or the other when the near one is lost
+            seen_left, seen_right = (not np.isnan(v) for v in row[2:4])
+            if seen_left != seen_right:  # one side hidden: the one the camera sees
+                return left if seen_left else right
+            if not seen_left:  # neither seen well: the near side, or the other when the near one is lost
                 near, far = (left, right) if self.near_side == "left" else (right, left)
                 return far if np.isnan(near) else near
         if not (np.isnan(left) or np.isnan(right)):
             return (left + right) / 2
         return left if np.isnan(right) else right
+
+    def _reach(self, row: np.ndarray) -> float | None:
+        """Where the camera cannot see how high both sides go (the range cue is not judged from this view, e.g.
+        arms raised toward the lens), the higher side's reading: each under-reads, so neither is called short."""
+        if self.view is None or self.rules.judges_height_in(self.view) or np.isnan(row[:2]).all():
+            return None
+        return float(np.nanmax(row[:2]))
 
     def _is_this_sides(self, event: RepEvent) -> bool:
         """One arm works at a time: a movement of one side while the other moved more is the other side's.

@@ -1,0 +1,37 @@
+"""The one signal counted for an exercise done with both sides together."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.analysis.framelog import COUNTED
+from formcheck.analysis.set_analyzer import SetAnalyzer
+from formcheck.rules.loader import find_exercise
+
+
+def counted(view: str, signal: tuple[float, float], seen: tuple[float, float]) -> float:
+    """The value the counter followed for one frame with these per-side readings."""
+    analyzer = SetAnalyzer(find_exercise("reverse_fly"), view=view)
+    row = np.full(2 * len(analyzer.measure_keys()), np.nan)
+    row[0:4] = [*signal, *seen]
+    analyzer.advance(0.0, row)
+    return float(analyzer.log.column(COUNTED, "left", analyzer.log.window(0.0, 0.0))[0])
+
+
+@pytest.mark.parametrize("view", ["front", "back", "side", "three_quarter"])
+def test_two_seen_sides_count_as_their_mean(view: str) -> None:
+    """A camera above the shoulders reads the arm swinging toward it lower and the other higher: the mean cancels."""
+    assert counted(view, (0.8, 0.4), (0.8, 0.4)) == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize("view", ["side", "three_quarter"])
+def test_from_the_side_a_hidden_far_side_is_left_out(view: str) -> None:
+    assert counted(view, (0.8, 0.4), (np.nan, 0.4)) == pytest.approx(0.4)
+    assert counted(view, (0.8, 0.4), (0.8, np.nan)) == pytest.approx(0.8)
+
+
+def test_from_the_front_both_sides_in_the_picture_count_even_when_not_clearly_seen() -> None:
+    """Seen from behind, wrists have a low visibility but are in the picture (presence): both count."""
+    assert counted("back", (0.8, 0.4), (np.nan, np.nan)) == pytest.approx(0.6)
+    assert counted("back", (np.nan, 0.4), (np.nan, np.nan)) == pytest.approx(0.4)
