@@ -35,3 +35,28 @@ def test_from_the_front_both_sides_in_the_picture_count_even_when_not_clearly_se
     """Seen from behind, wrists have a low visibility but are in the picture (presence): both count."""
     assert counted("back", (0.8, 0.4), (np.nan, np.nan)) == pytest.approx(0.6)
     assert counted("back", (np.nan, 0.4), (np.nan, np.nan)) == pytest.approx(0.4)
+
+
+def test_cues_of_a_two_sided_exercise_are_judged_on_the_mean_of_the_seen_sides() -> None:
+    """Filmed at 45 degrees from above, the near arm reads 50 degrees and the far one 100 at the top of a full fly:
+    judged on their mean the height is kept; with the far side hidden, the near side alone decides."""
+
+    def fly(far_arm: float) -> list[str]:
+        analyzer = SetAnalyzer(find_exercise("reverse_fly"), view="three_quarter")
+        keys = analyzer.measure_keys()
+        faults: list[str] = []
+        for t in np.arange(0.0, 6.0, 1 / 30):
+            lift = float(np.clip(np.sin(np.pi * (t - 1.0) / 2.0), 0.0, 1.0)) if 1.0 <= t <= 3.0 else 0.0
+            row = np.full(2 * len(keys), np.nan)
+            row[0:4] = [lift, lift, lift, lift]
+            for key, value in (("torso_angle", 45.0), ("elbows_soft", 160.0), ("wrists_below_elbows", -0.3),
+                               ("shoulders_down", 0.3), ("raise_height", None)):  # fmt: skip
+                if key in keys:
+                    i = 2 * keys.index(key)
+                    row[i : i + 2] = (50 * lift, far_arm * lift) if value is None else (value, value)
+            faults += [f for rep in analyzer.advance(float(t), row) for f in rep.faults]
+        faults += [f for rep in analyzer.finish() for f in rep.faults]
+        return faults
+
+    assert "raise_height" not in fly(far_arm=100.0)
+    assert "raise_height" in fly(far_arm=np.nan)

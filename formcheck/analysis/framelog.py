@@ -7,6 +7,7 @@ import numpy as np
 from formcheck.pose.measures import SIDES
 
 SEEN = "signal_seen"   # the rep signal measured only on joints the camera sees (visibility-gated)
+BOTH = "both"          # FrameLog.column side: the mean of the sides measured in each frame
 COUNTED = "counted"    # the value each rep counter followed (for both sides together: one value, logged twice)
 
 
@@ -47,5 +48,12 @@ class FrameLog:
         return slice(int(np.searchsorted(times, start_s, "left")), int(np.searchsorted(times, end_s, "right")))
 
     def column(self, key: str, side: str, span: slice) -> np.ndarray:
-        col = self.keys.index(key) * 2 + SIDES.index(side)
-        return self._rows[: self._size][span, col].astype(np.float64)
+        """One side's values over ``span``; for ``side="both"`` the mean of the sides measured in each frame."""
+        first = self.keys.index(key) * 2
+        if side == BOTH:
+            pair = self._rows[: self._size][span, first : first + 2].astype(np.float64)
+            measured = ~np.isnan(pair)
+            count = measured.sum(axis=1)
+            with np.errstate(invalid="ignore"):
+                return np.where(count > 0, np.where(measured, pair, 0.0).sum(axis=1) / count, np.nan)
+        return self._rows[: self._size][span, first + SIDES.index(side)].astype(np.float64)

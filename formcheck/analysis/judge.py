@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.analysis.counter import RepEvent
-from formcheck.analysis.framelog import COUNTED, FrameLog
+from formcheck.analysis.framelog import BOTH, COUNTED, FrameLog
 from formcheck.pose.view import VIEW_LABELS
 from formcheck.rules.model import Cue, ExerciseRules
 
@@ -69,7 +69,8 @@ def judge_cue(cue: Cue, view: str, log: FrameLog, event: RepEvent, side: str,
     values = _phase_values(cue, log, event, side, since_s)
     valid = values[~np.isnan(values)]
     if valid.size < 3 or valid.size < MIN_VALID * values.size:
-        return _not_checked(cue, f"the {side} side's joints were not visible enough")
+        where = "the joints" if side == BOTH else f"the {side} side's joints"
+        return _not_checked(cue, f"{where} were not visible enough")
     if cue.baseline == "start":
         start = log.column(cue.id, side, log.window(event.start_s - START_BEFORE_S, event.start_s))
         start = start[~np.isnan(start)]

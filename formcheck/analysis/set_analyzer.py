@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.counter import SHORTFALLS, RepCounter, RepEvent
-from formcheck.analysis.framelog import COUNTED, SEEN, FrameLog
+from formcheck.analysis.framelog import BOTH, COUNTED, SEEN, FrameLog
 from formcheck.analysis.judge import judge_rep, name_shortfall, rep_score
 from formcheck.analysis.result import RepResult
 from formcheck.pose.frame import PoseFrame
@@ -209,7 +209,9 @@ class SetAnalyzer:
 
     def _record(self, event: RepEvent) -> RepResult:
         """Judge a finished movement: a counted rep, or a partial rep (judged the same way, not counted)."""
-        side = event.side or self.near_side
+        # Both sides do the same movement: each cue is judged on the mean of the sides the camera sees, which
+        # cancels the errors of a camera off the body's axes as for the rep signal.
+        side = event.side or (BOTH if self.rules.sides == "both" else self.near_side)
         before = [a.end_s for a in (*self.reps, *self.partials) if a.side == event.side and a.end_s <= event.start_s]
         verdicts = judge_rep(self.rules, self.view or "front", self.log, event, side, max(before, default=None))
         if not event.counted and event.reason in SHORTFALLS:
