@@ -7,6 +7,7 @@ Nothing here is committed media: clips are cut, scaled, spliced and re-encoded f
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -32,12 +33,22 @@ def run_formcheck(*args: str | Path, timeout: float = CLI_TIMEOUT_S) -> subproce
     )  # fmt: skip
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """For a child process (``preexec_fn``): Ctrl-C handled by default, as in a terminal.
+
+    A test run started as a background job (``cmd &``, as CI scripts may) inherits SIGINT ignored, and so would
+    every formcheck it starts: the Ctrl-C tests would then test nothing.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def popen_formcheck(*args: str | Path) -> subprocess.Popen[str]:
     """Start `python -m formcheck ARGS` without waiting (for signals)."""
     env = {k: v for k, v in os.environ.items() if k != "FORMCHECK_DEBUG"}
     return subprocess.Popen(
         [sys.executable, "-m", "formcheck", *map(str, args)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO, stdin=subprocess.DEVNULL,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )  # fmt: skip
 
 

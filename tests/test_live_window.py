@@ -26,6 +26,7 @@ from formcheck.draw.hud import COUNTDOWN, SKELETON_COLOR, HudAnnotator
 from formcheck.draw.layout import overlaps
 from formcheck.rules.loader import find_exercise
 from tests.conftest import REALWORLD, SAMPLES, sample_clips
+from tests.media import ctrl_c_as_in_a_terminal
 
 pytestmark = pytest.mark.slow
 TOOLS = ("Xvfb", "xdotool", "import")
@@ -85,7 +86,8 @@ class LiveApp:
         self.env = {**os.environ, "DISPLAY": display}
         cmd = [sys.executable, "-m", "formcheck", "live", "--camera", str(clip[0]), "-e", clip[1],
                "--report", str(report), *extra]  # fmt: skip
-        self.process = subprocess.Popen(cmd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(cmd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        preexec_fn=ctrl_c_as_in_a_terminal)  # fmt: skip
         self.window = str(wait_for(self._find_window, "the live window"))
         # On a bare X server (no window manager) Qt now and then misses its window's first map and never paints
         # it (about 1 run in 10: all black). Mapping it once more makes Qt paint; a desktop's window manager
