@@ -79,3 +79,23 @@ def test_cues_of_a_two_sided_exercise_are_judged_on_the_mean_of_the_seen_sides()
 
     assert "raise_height" not in fly(far_arm=100.0)
     assert "raise_height" in fly(far_arm=np.nan)
+
+
+@pytest.mark.parametrize(("view", "expected"), [("side", 0.0), ("three_quarter", 0.0), ("front", -90.0)])
+def test_a_side_plane_signal_is_read_from_the_picture_unless_the_camera_sees_the_plane_edge_on(
+    view: str, expected: float
+) -> None:
+    """The hip raise's line: a picture keeps straight lines straight from the side and at 3/4 (where MediaPipe's
+    depth of a lying body is poor); from the feet end the side plane is edge-on and only depth can tell."""
+    from tests.posebuild import make_pose
+
+    straight = {f"{side}_{joint}": (100.0 * i, 500.0) for side in ("left", "right")
+                for i, joint in enumerate(("shoulder", "hip", "knee"))}  # fmt: skip
+    # in 3D the hips sag a right angle below the line (MediaPipe world: y down)
+    sagging = {"shoulder": (0.0, 0.0, 0.0), "hip": (0.3, 0.0, 0.0), "knee": (0.3, -0.3, 0.0)}
+    folded = {f"{side}_{joint}": point for side in ("left", "right") for joint, point in sagging.items()}
+    pose = make_pose(image=straight, world=folded)
+    analyzer = SetAnalyzer(find_exercise("hip_raise"), view=view)
+    analyzer.update(pose)
+    signal = analyzer.log.column("signal", "left", analyzer.log.window(0.0, 1e9))
+    assert float(signal[0]) == pytest.approx(expected, abs=1e-6)

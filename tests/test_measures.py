@@ -173,3 +173,22 @@ def test_hip_extension_takes_the_straighter_side_so_a_lifted_knee_is_not_a_lower
     marching = image_body(**straight, right_knee=(150, 300))  # the right knee lifted toward the chest
     assert get_measure("hip_line")(marching, "right") < -30
     assert get_measure("hip_extension")(marching, "right") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_hip_extension_follows_the_middle_of_a_body_filmed_from_above() -> None:
+    """From above, one side's line mixes shoulder width (wide) and hip width (narrow) into the bend; the line
+    through the middle of the body is straight when the bridge is."""
+    # a straight bridge along x; the body's width shows as y offsets: shoulders +-60 px, hips and knees +-30 px
+    top_view = image_body(left_shoulder=(0, 440), right_shoulder=(0, 560), left_hip=(100, 470),
+                          right_hip=(100, 530), left_knee=(200, 470), right_knee=(200, 530))  # fmt: skip
+    assert abs(get_measure("hip_line")(top_view, "left")) > 10
+    assert get_measure("hip_extension")(top_view, "left") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_hand_pull_is_the_share_of_the_arm_drawn_in() -> None:
+    # torso upright along x = 500 (300 px), upper arm and forearm 100 px each
+    reaching = image_body(left_shoulder=(500, 200), left_hip=(500, 500), left_elbow=(600, 200), left_wrist=(700, 200))
+    assert get_measure("hand_pull")(reaching, "left") == pytest.approx(0.0)
+    # elbow drawn back and down, hand 40 px in front of the torso line: 1 - 40 / 200
+    pulled = image_body(left_shoulder=(500, 200), left_hip=(500, 500), left_elbow=(440, 280), left_wrist=(540, 280))
+    assert get_measure("hand_pull")(pulled, "left") == pytest.approx(0.8)

@@ -88,7 +88,7 @@ def features(torso_elev: float, ankle_drop: float = 1.6, knee_angle: float = 165
     motion = {"raise_amp": 5.0, "flex_amp": 5.0, "flex_med": 15.0, "forearm_top": 10.0, "path": 0.1,
               "horizontal": 0.5} | arm  # fmt: skip
     arms = tuple(ArmMotion(side=side, **motion) for side in ("left", "right"))
-    return Features(8.0, 240, torso_elev, 5.0, ankle_drop, -0.8, 0.8, knee_angle, arms)
+    return Features(8.0, 240, torso_elev, 5.0, ankle_drop, -0.8, 0.8, knee_angle, 0.05, arms)
 
 
 # -- synthetic sets ---------------------------------------------------------------------------------------
@@ -102,6 +102,14 @@ def test_synthetic_sets_are_recognised_in_their_recommended_views(exercise: str,
     assert result.confidence >= 0.45
     assert result.candidates[0][0] == exercise
     assert result.decided_at_s <= CLEAR_AFTER_S + 0.5, "a clear case is decided within about 5 s"
+
+
+@pytest.mark.parametrize("view", ["side", "three_quarter"])
+def test_a_bridge_march_is_not_taken_for_a_hip_raise(view: str) -> None:
+    """Hips held up while the knees lift in turn: the posture of a bridge, but the feet leave the floor."""
+    result = recognize(synthetic("bridge_march", view, reps=6))
+    assert result.exercise is None, result.reason
+    assert "knees level" in result.reason
 
 
 @pytest.mark.parametrize("exercise", ["hip_raise", "reverse_fly", "one_arm_row"])

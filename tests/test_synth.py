@@ -141,3 +141,17 @@ def test_preview_config_is_a_prefix_of_the_sample() -> None:
     cfg = preview("one_arm_row_faults", 2)
     assert cfg.reps == 2 and len(cfg.faults) == 2
     assert replace(cfg, reps=6, faults=SAMPLES["one_arm_row_faults"].faults) == SAMPLES["one_arm_row_faults"]
+
+
+@pytest.mark.parametrize("exercise", ["hip_raise", "seated_row"])
+def test_a_camera_at_head_height_stays_back_instead_of_looking_down_from_overhead(exercise: str) -> None:
+    """Framing a lying or seated body from a shelf at head height moved the camera almost overhead (75 degrees),
+    where a side view no longer shows the height of the hips; it now looks down at most MAX_PITCH_DEG."""
+    import math
+
+    from tools.synth.scene import MAX_PITCH_DEG
+    from tools.synth.video import plan
+
+    shot = plan(SynthConfig(exercise=exercise, reps=1, yaw_deg=90.0, camera_height_m=1.9, supersample=1))
+    pitch = math.degrees(math.asin(-float(shot.camera.rot[2][1])))
+    assert 30.0 < pitch <= MAX_PITCH_DEG + 1e-6

@@ -58,6 +58,7 @@ def _frame_row(pose: PoseFrame) -> dict[str, float]:
         "knee_rise": float(knee[1] - hip[1]) / torso,
         "head_rise": float(body.p(Landmark.NOSE)[1] - hip[1]) / torso,
         "knee_angle": float(np.nanmax([knee_angle(body, side) for side in SIDES] + [-1.0])),
+        "knee_gap": abs(float(body.p(Landmark.LEFT_KNEE)[1] - body.p(Landmark.RIGHT_KNEE)[1])) / torso,
     }
     for side in SIDES:
         elbow, wrist = body.joint(side, "elbow"), body.joint(side, "wrist")
@@ -81,8 +82,12 @@ def _spread(values: np.ndarray) -> float:
 
 
 def _median(values: np.ndarray) -> float:
+    return _percentile(values, 50)
+
+
+def _percentile(values: np.ndarray, q: float) -> float:
     values = values[~np.isnan(values)]
-    return float(np.median(values)) if len(values) else float("nan")
+    return float(np.percentile(values, q)) if len(values) else float("nan")
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ class Features:
     knee_rise: float    # knees above the hips, torso lengths
     head_rise: float    # nose above the hips, torso lengths
     knee_angle: float   # hip-knee-ankle angle of the straighter seen leg, degrees (180 straight)
+    knee_gap: float     # how far one knee rises above the other, torso lengths (90th percentile over the clip)
     arms: tuple[ArmMotion, ...]
 
     @property
@@ -155,7 +161,7 @@ def extract_features(rows: Sequence[dict[str, float]], times: Sequence[float]) -
     """Clip-level features from the per-frame rows of the frames with a person."""
     if not rows:
         nan = float("nan")
-        return Features(0.0, 0, nan, nan, nan, nan, nan, nan, ())
+        return Features(0.0, 0, nan, nan, nan, nan, nan, nan, nan, ())
     cols = {key: np.array([r[key] for r in rows], dtype=np.float64) for key in rows[0]}
     arms = tuple(
         ArmMotion.of(side, cols) for side in SIDES if np.mean(cols[f"{side}_seen"]) >= MIN_ARM_FRAMES
@@ -169,6 +175,7 @@ def extract_features(rows: Sequence[dict[str, float]], times: Sequence[float]) -
         knee_rise=_median(cols["knee_rise"]),
         head_rise=_median(cols["head_rise"]),
         knee_angle=_median(np.where(cols["knee_angle"] < 0, np.nan, cols["knee_angle"])),
+        knee_gap=_percentile(cols["knee_gap"], 90),
         arms=arms,
     )
 

@@ -104,6 +104,8 @@ class SetAnalyzer:
         return plan
 
     def _space(self, space: str) -> str:
+        if space == "side_plane":  # straight lines in the side plane stay straight in any picture of it
+            return "image" if self.view in ("side", "three_quarter") else "world"
         if space != "auto":
             return space
         return "image" if self.view == "side" else "world"

@@ -162,12 +162,33 @@ def elbow_rise(body: Body, side: Side) -> float:
     return 1.0 + float(upper_arm[1]) / length
 
 
-def hip_extension(body: Body, side: Side) -> float:
-    """The straighter of the two shoulder-hip-knee lines (as ``hip_line``; 0 straight, negative sagging).
+def _midline_hip_line(body: Body, side: Side) -> float:
+    """``hip_line`` through the middle of the body: mid-shoulder, mid-hip, and this side's knee shifted to the
+    middle by the hip's offset (knees are about hip-width apart).
 
-    Lifting one knee (a bridge march) bends only that side's line, so the hips held up still read as up.
+    A camera above a lying body sees its width from above, so one side's line mixes shoulder width and hip
+    width into the bend (measured: +10 degrees for a straight bridge filmed from head height); the middle line
+    has no such offset. Falls back to the side's own line when the other side is not seen.
     """
-    values = [v for v in (hip_line(body, "left"), hip_line(body, "right")) if not np.isnan(v)]
+    other: Side = "right" if side == "left" else "left"
+    if not _needs(body, other, "shoulder", "hip"):
+        return hip_line(body, side)
+    if not _needs(body, side, "shoulder", "hip", "knee"):
+        return NAN
+    shoulder = (body.joint(side, "shoulder") + body.joint(other, "shoulder")) / 2
+    hip = (body.joint(side, "hip") + body.joint(other, "hip")) / 2
+    knee = body.joint(side, "knee") - (body.joint(side, "hip") - hip)
+    bend = 180.0 - joint_angle(shoulder, hip, knee)
+    return bend if signed_distance_to_line(hip, shoulder, knee) >= 0 else -bend
+
+
+def hip_extension(body: Body, side: Side) -> float:
+    """The straighter of the two shoulder-hip-knee lines, through the middle of the body (as ``hip_line``;
+    0 straight, negative sagging).
+
+    Lifting one knee (a bridge march) bends only that leg's line, so the hips held up still read as up.
+    """
+    values = [v for v in (_midline_hip_line(body, "left"), _midline_hip_line(body, "right")) if not np.isnan(v)]
     return max(values) if values else NAN
 
 
@@ -199,6 +220,24 @@ def hand_to_ribcage(body: Body, side: Side) -> float:
     axis = (shoulder - hip) / body.torso_length(side)
     offset = body.joint(side, "wrist") - hip
     return float(np.linalg.norm(offset - np.dot(offset, axis) * axis)) / body.torso_length(side)
+
+
+def hand_pull(body: Body, side: Side) -> float:
+    """How far a row has drawn the hand in, as a share of the arm's length: 0 with the arm reaching straight out
+    in front, about 0.8 with the hand at the ribcage (half a chest depth, about 0.1 m, in front of the
+    shoulder-hip line, against an arm of about 0.55 m).
+
+    Linear in the hand's travel, unlike the elbow's bend: a pull that gets a third of the way bends the elbow
+    to about 85 degrees, two thirds of its final bend. Both lengths shrink alike when the arm points at the
+    camera, so the ratio survives the picture better than either.
+    """
+    if not _needs(body, side, "shoulder", "hip", "elbow", "wrist"):
+        return NAN
+    shoulder, elbow, wrist = (body.joint(side, n) for n in ("shoulder", "elbow", "wrist"))
+    arm = float(np.linalg.norm(elbow - shoulder) + np.linalg.norm(wrist - elbow))
+    if arm == 0.0:
+        return NAN
+    return 1.0 - hand_to_ribcage(body, side) * body.torso_length(side) / arm
 
 
 def elbow_flare(body: Body, side: Side) -> float:
@@ -251,6 +290,7 @@ MEASURES: dict[str, Measure] = {
     "wrist_above_elbow": wrist_above_elbow,
     "elbow_lift": elbow_lift,
     "hand_to_ribcage": hand_to_ribcage,
+    "hand_pull": hand_pull,
     "elbow_flare": elbow_flare,
     "neck_length": neck_length,
     "head_drop": head_drop,
@@ -261,6 +301,7 @@ UNITS: dict[str, str] = {name: "°" for name in MEASURES} | {
     "elbow_rise": "upper-arm lengths",
     "elbow_lift": "torso lengths",
     "hand_to_ribcage": "torso lengths",
+    "hand_pull": "arm lengths",
     "neck_length": "torso lengths",
 }
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VIEWS = ("front", "side", "three_quarter", "back")
-SPACES = ("auto", "image", "world")
+SPACES = ("auto", "image", "world", "side_plane")
 PHASES = ("rep", "top", "start", "cycle")
 KINDS = ("range", "hold", "sides")
 CHECKS = ("throughout", "reaches")

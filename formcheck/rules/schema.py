@@ -41,6 +41,7 @@ RECOGNITION_FEATURES: dict[str, tuple[str, str]] = {
     "knee_rise": ("torso lengths", "knees above the hips"),
     "head_rise": ("torso lengths", "nose above the hips"),
     "knee_angle": ("degrees", "hip-knee-ankle angle of the straighter seen leg (180 straight)"),
+    "knee_gap": ("torso lengths", "how far one knee rises above the other (90th percentile over the clip)"),
     "raise_amp": ("degrees", "range of the moving arm's angle from hanging"),
     "flex_amp": ("degrees", "range of the moving arm's elbow bend"),
     "flex_med": ("degrees", "typical elbow bend of the moving arm (0 straight)"),
@@ -63,7 +64,10 @@ KEYS: tuple[KeySpec, ...] = (
             low=1, high=1000),
     KeySpec("rep", "signal", "measure", "The measure whose rise and fall is one rep."),
     KeySpec("rep", "space", "choice", "Where the signal is measured: `image` (the picture), `world` (MediaPipe's "
-            "metric 3D) or `auto` (image from the side, world otherwise).", default="auto", choices=SPACES),
+            "metric 3D), `auto` (image from the side, world otherwise) or `side_plane` (image from the side and at "
+            "3/4, world from the front or behind: for angles within the body's side plane, which a picture keeps "
+            "straight lines of from any camera that sees that plane, and loses only edge-on).", default="auto",
+            choices=SPACES),
     KeySpec("rep", "rest", "number", "The signal at rest (the starting position). With `top` it gives the range "
             "of motion the counter works in until it knows the person's own.", unit="signal"),
     KeySpec("rep", "top", "number", "The signal at the top of a good rep; above `rest`.", unit="signal"),

@@ -10,6 +10,10 @@ import numpy as np
 from tools.synth.geometry import Y, unit, vec
 
 VIEW_YAW = {"front": 0.0, "side": 90.0, "three_quarter": 45.0}
+# A camera at head height (a phone on a shelf) stays far enough back to look down at most this steeply: moving in
+# to fill the frame with a lying body would otherwise put it overhead (75 degrees), where a bridge's height
+# change is invisible and the view is no longer the side or 3/4 view the case is named for.
+MAX_PITCH_DEG = 40.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,8 @@ def frame_camera(
     fill: float,
     distance: float | None = None,
 ) -> Camera:
-    """Camera at ``yaw`` around the athlete that fits ``points`` (N,3) into ``fill`` of the frame."""
+    """Camera at ``yaw`` around the athlete that fits ``points`` (N,3) into ``fill`` of the frame, looking down
+    at most ``MAX_PITCH_DEG`` (farther back, the athlete then fills less of the frame)."""
     lo, hi = points.min(axis=0), points.max(axis=0)
     target = (lo + hi) / 2
     dist = distance or 3.0
@@ -98,5 +103,6 @@ def frame_camera(
         if distance is None:
             ratio = max((box_hi[0] - box_lo[0]) / (width * fill), (box_hi[1] - box_lo[1]) / (height * fill))
             dist *= float(np.clip(ratio, 0.5, 2.0)) ** 0.9
+            dist = max(dist, (cam_height - float(target[1])) / math.tan(math.radians(MAX_PITCH_DEG)))
     assert cam is not None
     return cam
