@@ -190,6 +190,14 @@ def test_clear_features_give_a_confident_answer() -> None:
     assert recognize_features(fly).exercise == "reverse_fly"
 
 
+def test_a_posture_without_the_arms_seen_is_not_enough_to_name_an_arm_exercise() -> None:
+    """From behind the arms are hidden; a fly's posture is also a one-arm row's, so half the evidence is a guess."""
+    fly = features(45.0, raise_amp=80.0, flex_amp=10.0, flex_med=35.0, forearm_top=70.0, path=1.0)
+    result = recognize_features(replace(fly, arms=()))
+    assert result.exercise is None
+    assert "did not see" in result.reason and result.candidates[0][0] == "reverse_fly"
+
+
 def test_unclear_exercise_stops_the_analysis_with_the_likely_ones_and_the_option_to_use() -> None:
     recognizing = RecognizingAnalyzer(load_all())
     with pytest.raises(ExerciseUnclearError) as raised:

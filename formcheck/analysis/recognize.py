@@ -251,12 +251,18 @@ def recognize_features(features: Features, catalogue: Mapping[str, ExerciseRules
     fits = [c.says for c, m in scored[best][1] if m >= 0.8]
     misses = [c.says for c, m in sorted(scored[best][1], key=lambda part: part[1]) if m < 0.5]
     contradicted = [c.says for c, m in scored[best][1] if m < CONTRADICTED and c.decisive]
+    unmeasured = [c for c, _ in scored[best][1] if math.isnan(features.value(c.feature))]
+    # An answer resting on half the evidence or less is a guess: e.g. from behind the arms are hidden, and the
+    # posture of a reverse fly is also that of a one-arm row.
+    guessing = 2 * sum(c.weight for c in unmeasured) >= sum(c.weight for c, _ in scored[best][1])
     seen = _describe(features)
-    if s1 >= MIN_SCORE and confidence >= MIN_CONFIDENCE and not contradicted:
+    if s1 >= MIN_SCORE and confidence >= MIN_CONFIDENCE and not contradicted and not guessing:
         reason = f"{best}: {'; '.join(fits)} ({seen})"
         return Recognition(best, confidence, tuple(ranked), reason, features.seen_s, features)
     if contradicted and s1 >= MIN_SCORE:
         why = f"{best} fits best ({s1:.2f}), but not {contradicted[0]}"
+    elif guessing and s1 >= MIN_SCORE:
+        why = f"{best} fits best ({s1:.2f}), but the camera did not see {unmeasured[0].says}"
     elif s1 < MIN_SCORE:
         why = f"no exercise fits well; best {best} {s1:.2f}" + (f", but not {misses[0]}" if misses else "")
     else:
