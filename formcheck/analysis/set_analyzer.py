@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from formcheck.analysis.counter import SHORTFALLS, RepCounter, RepEvent
@@ -9,6 +11,7 @@ from formcheck.analysis.framelog import BOTH, COUNTED, SEEN, FrameLog
 from formcheck.analysis.judge import judge_rep, name_shortfall, rep_score
 from formcheck.analysis.result import RepResult
 from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import Landmark
 from formcheck.pose.measures import SIDES, Body, get_measure
 from formcheck.pose.view import classify_view, side_visibility
 from formcheck.rules.model import ExerciseRules
@@ -17,6 +20,11 @@ WARMUP_S = 1.0        # the camera view is judged on the first second in which s
 SAME_MOVEMENT = 0.8     # one arm's range within this share of the other's: both arms moved (one movement)
 GAP_NOTE_S = 1.0      # losing the person for longer than this is noted in the report
 FAR_SIDE_S = 5.0      # how often the far side was seen is averaged over about this long (a few reps)
+# In all five exercises the hips stay where they are (sitting, lying, feet planted, knee on a bench): hips that
+# travel this many body sizes (torso length, or shoulder width where larger) across the picture during a movement
+# are the person walking (off), not a rep.
+MOVED_AWAY_TORSOS = 1.0
+HIPS_KEPT_S = 120.0   # the hips' track is kept this long: far longer than any rep, and memory stays flat
 
 
 class SetAnalyzer:
@@ -37,6 +45,7 @@ class SetAnalyzer:
         self._last_seen_t: float | None = None
         self._far_seen: float | None = None   # how often both sides were seen lately (0..1)
         self._far_t: float | None = None
+        self._hips: deque[tuple[float, float, float, float]] = deque()  # (t, x, y, body size) in pixels
         self._measures = self._measure_plan()
         self.log = FrameLog(keys=[*(key for key, _, _ in self._measures), COUNTED])
         sides = SIDES if rules.sides == "alternating" else (None,)
@@ -63,7 +72,7 @@ class SetAnalyzer:
         events: list[RepResult] = self._settle_view() if self.view is None and self._warmup else []
         for counter in self.counters.values():
             event = counter.finish(self.last_t)
-            if event is not None:
+            if event is not None and not self._walked(event):
                 events.append(self._record(event))
         if self._last_seen_t is not None and self.last_t - self._last_seen_t > GAP_NOTE_S:
             self.gaps.append((self._last_seen_t, self.last_t))
@@ -131,6 +140,7 @@ class SetAnalyzer:
         row = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         if not pose.is_empty:
             self._visibility += side_visibility(pose)
+            self._note_hips(pose)
             bodies = {(space, gate): Body(pose, space, gate) for space in ("image", "world")
                       for gate in ("visibility", "presence")}  # fmt: skip
             for i, (key, measure, space) in enumerate(self._measures):
@@ -159,7 +169,7 @@ class SetAnalyzer:
         reach = self._reach(row)
         for counter, value in zip(self.counters.values(), counted, strict=True):
             event = counter.update(t_s, value, reach if counter.side is None else None)
-            if event is not None and self._is_this_sides(event):
+            if event is not None and self._is_this_sides(event) and not self._walked(event):
                 events.append(self._record(event))
         return events
 
@@ -174,6 +184,26 @@ class SetAnalyzer:
             weight = 1.0 - np.exp(-max(0.0, t_s - self._far_t) / FAR_SIDE_S)
             self._far_seen += weight * (both - self._far_seen)
         self._far_t = t_s
+
+    def _note_hips(self, pose: PoseFrame) -> None:
+        xy = pose.pixel_xy()
+        hips = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2
+        shoulders = (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER]) / 2
+        # the body's size in the picture: its torso, or its shoulders' width where the torso points at the camera
+        width = float(np.linalg.norm(xy[Landmark.LEFT_SHOULDER] - xy[Landmark.RIGHT_SHOULDER]))
+        size = max(float(np.linalg.norm(shoulders - hips)), width)
+        self._hips.append((pose.t, float(hips[0]), float(hips[1]), size))
+        while self._hips[0][0] < pose.t - HIPS_KEPT_S:
+            self._hips.popleft()
+
+    def _walked(self, event: RepEvent) -> bool:
+        """True when the hips travelled across the picture during the movement: the person walked, e.g. off."""
+        track = np.array([h for h in self._hips if event.start_s <= h[0] <= event.end_s])
+        if len(track) < 2:
+            return False
+        torso = float(np.median(track[:, 3]))
+        travel = np.hypot(track[:, 1] - track[0, 1], track[:, 2] - track[0, 2])
+        return torso > 0 and float(travel.max()) > MOVED_AWAY_TORSOS * torso
 
     def _signal(self, row: np.ndarray, side: str | None) -> float:
         """The rep signal a counter follows: its own side's, or for both sides together their mean.
