@@ -8,6 +8,7 @@ import pytest
 from formcheck.analysis.framelog import COUNTED
 from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.rules.loader import find_exercise
+from tests.posebuild import make_pose
 
 
 def counted(view: str, signal: tuple[float, float], seen: tuple[float, float]) -> float:
@@ -87,8 +88,6 @@ def test_a_side_plane_signal_is_read_from_the_picture_unless_the_camera_sees_the
 ) -> None:
     """The hip raise's line: a picture keeps straight lines straight from the side and at 3/4 (where MediaPipe's
     depth of a lying body is poor); from the feet end the side plane is edge-on and only depth can tell."""
-    from tests.posebuild import make_pose
-
     straight = {f"{side}_{joint}": (100.0 * i, 500.0) for side in ("left", "right")
                 for i, joint in enumerate(("shoulder", "hip", "knee"))}  # fmt: skip
     # in 3D the hips sag a right angle below the line (MediaPipe world: y down)

@@ -140,9 +140,9 @@ class SetAnalyzer:
         row = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         if not pose.is_empty:
             self._visibility += side_visibility(pose)
-            self._note_hips(pose)
             bodies = {(space, gate): Body(pose, space, gate) for space in ("image", "world")
                       for gate in ("visibility", "presence")}  # fmt: skip
+            self._note_hips(pose.t, bodies[("image", "presence")])
             for i, (key, measure, space) in enumerate(self._measures):
                 gate = "presence" if key == "signal" else "visibility"  # SEEN: the signal where the camera sees
                 body, fn = bodies[(self._space(space), gate)], get_measure(measure)
@@ -185,15 +185,15 @@ class SetAnalyzer:
             self._far_seen += weight * (both - self._far_seen)
         self._far_t = t_s
 
-    def _note_hips(self, pose: PoseFrame) -> None:
-        xy = pose.pixel_xy()
-        hips = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2
-        shoulders = (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER]) / 2
-        # the body's size in the picture: its torso, or its shoulders' width where the torso points at the camera
-        width = float(np.linalg.norm(xy[Landmark.LEFT_SHOULDER] - xy[Landmark.RIGHT_SHOULDER]))
-        size = max(float(np.linalg.norm(shoulders - hips)), width)
-        self._hips.append((pose.t, float(hips[0]), float(hips[1]), size))
-        while self._hips[0][0] < pose.t - HIPS_KEPT_S:
+    def _note_hips(self, t_s: float, picture: Body) -> None:
+        """Follow where the hips are in the picture, and how large the body looks there."""
+        left_shoulder, right_shoulder = picture.p(Landmark.LEFT_SHOULDER), picture.p(Landmark.RIGHT_SHOULDER)
+        hips = (picture.p(Landmark.LEFT_HIP) + picture.p(Landmark.RIGHT_HIP)) / 2
+        shoulders = (left_shoulder + right_shoulder) / 2
+        # the body's size: its torso, or its shoulders' width where the torso points at the camera
+        size = max(float(np.linalg.norm(shoulders - hips)), float(np.linalg.norm(left_shoulder - right_shoulder)))
+        self._hips.append((t_s, float(hips[0]), float(hips[1]), size))
+        while self._hips[0][0] < t_s - HIPS_KEPT_S:
             self._hips.popleft()
 
     def _walked(self, event: RepEvent) -> bool:

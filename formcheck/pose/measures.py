@@ -115,7 +115,11 @@ def hip_line(body: Body, side: Side) -> float:
     """Bend at the hip away from the shoulder-knee line: negative when the hips sag, positive when arched."""
     if not _needs(body, side, "shoulder", "hip", "knee"):
         return NAN
-    shoulder, hip, knee = (body.joint(side, n) for n in ("shoulder", "hip", "knee"))
+    return _signed_hip_bend(*(body.joint(side, n) for n in ("shoulder", "hip", "knee")))
+
+
+def _signed_hip_bend(shoulder: np.ndarray, hip: np.ndarray, knee: np.ndarray) -> float:
+    """The hip's bend away from the shoulder-knee line, negative when the hip lies below it."""
     bend = 180.0 - joint_angle(shoulder, hip, knee)
     return bend if signed_distance_to_line(hip, shoulder, knee) >= 0 else -bend
 
@@ -178,8 +182,7 @@ def _midline_hip_line(body: Body, side: Side) -> float:
     shoulder = (body.joint(side, "shoulder") + body.joint(other, "shoulder")) / 2
     hip = (body.joint(side, "hip") + body.joint(other, "hip")) / 2
     knee = body.joint(side, "knee") - (body.joint(side, "hip") - hip)
-    bend = 180.0 - joint_angle(shoulder, hip, knee)
-    return bend if signed_distance_to_line(hip, shoulder, knee) >= 0 else -bend
+    return _signed_hip_bend(shoulder, hip, knee)
 
 
 def hip_extension(body: Body, side: Side) -> float:
