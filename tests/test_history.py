@@ -463,6 +463,18 @@ def test_import_keeps_each_sets_person_unless_told(data_dir: Path) -> None:
         assert [s.person for s in list_sets(history)] == ["Ann", "me"]
 
 
+def test_an_import_is_all_or_nothing(data_dir: Path) -> None:
+    """A set that cannot be recorded leaves none of the file's sets behind; running it again imports them all."""
+    good = [{"uid": f"g{i}", "report": made_set("hip_raise", 2)} for i in range(3)]
+    broken = {"uid": "bad", "report": {**made_set("hip_raise", 2), "schema_version": 9}}
+    with History() as history:
+        with pytest.raises(BadInputError, match="schema 9"):
+            import_sets(history, [*good, broken], SetContext("me"))
+        assert list_sets(history) == []
+        assert import_sets(history, good, SetContext("me"))[1] == 0
+        assert sorted(s.uid for s in list_sets(history)) == ["g0", "g1", "g2"]
+
+
 def test_live_keeps_every_finished_set_for_the_history(tmp_path: Path, data_dir: Path) -> None:
     """A set ended by switching exercise and the last set are both recorded (the one call at the end of live)."""
     from tests.test_live import SyntheticSource, session

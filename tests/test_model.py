@@ -60,3 +60,35 @@ def test_built_bundle_runs_in_mediapipe(model_path: Path) -> None:
         assert pose.is_empty  # a black image has nobody in it
         with pytest.raises(ValueError, match="increase"):
             estimator.detect(np.zeros((240, 320, 3), dtype=np.uint8), 0)
+
+
+def test_native_warnings_mid_video_stay_off_the_users_stderr(
+    model_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """LiteRT prints to descriptor 2 on any frame (an unaligned buffer), not only at start-up."""
+    import os
+    import sys
+    import types
+
+    import numpy as np
+
+    from formcheck.perception.estimator import PoseEstimator
+
+    class NoisyLandmarker:
+        """The real graph's habit: a native warning line straight to descriptor 2, then no people."""
+
+        def detect_for_video(self, image: object, timestamp_ms: int) -> types.SimpleNamespace:
+            os.write(2, b"W0000 inference_runner_litert.cc] Input tensor memory is not aligned\n")
+            return types.SimpleNamespace(pose_landmarks=[], pose_world_landmarks=[])
+
+        def close(self) -> None:
+            os.write(2, b"I0000 graph closed\n")
+
+    with PoseEstimator(model_path) as estimator:
+        estimator._landmarker.close()
+        estimator._landmarker = NoisyLandmarker()
+        capfd.readouterr()
+        for stamp in range(0, 200, 33):  # the warning came on a later frame, not the first
+            assert estimator.detect(np.zeros((240, 320, 3), dtype=np.uint8), stamp).is_empty
+        print("formcheck's own line", file=sys.stderr)
+    assert capfd.readouterr().err == "formcheck's own line\n"

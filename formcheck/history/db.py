@@ -88,7 +88,13 @@ class History:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is recorded, or nothing (a crash leaves no half set)."""
+        """One write transaction: all of it is recorded, or nothing (a crash leaves no half set).
+
+        Inside another transaction it joins that one, so a caller can make many writes one unit.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         with self.translated():
             self.conn.execute("BEGIN IMMEDIATE")  # take the write lock now: waits for another writer
             try:

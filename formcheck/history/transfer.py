@@ -120,21 +120,28 @@ def read_import(path: Path) -> list[dict[str, Any]]:
 
 def import_sets(history: History, entries: list[dict[str, Any]], default: SetContext,
                 person: str | None = None) -> tuple[list[int], int]:  # fmt: skip
-    """Record the entries (each set in its own transaction); returns (new set ids, sets already there).
+    """Record the entries in one transaction; returns (new set ids, sets already there).
+
+    One transaction makes the import all or nothing, and holds the write lock once: set by set, a second
+    formcheck writing at the same time waits in SQLite's unfair back-off while this one re-takes the lock
+    between sets, and can starve past its timeout. Already-imported sets (by uid) are skipped, so a
+    failed import is simply run again.
 
     ``person`` records every set under that name; else each keeps its own, and a bare report takes ``default``'s.
     """
-    known = {row[0] for row in history.query("SELECT uid FROM sets")}
     added, skipped = [], 0
-    for entry in entries:
-        uid = entry.get("uid")
-        if uid and uid in known:
-            skipped += 1
-            continue
-        who = person or (person_name(entry["person"]) if entry.get("person") else default.person)
-        context = SetContext(who, entry.get("pain", default.pain), entry.get("effort", default.effort),
-                             note_text(entry.get("note")) or default.note, origin="import")  # fmt: skip
-        added.append(record_set(history, entry["report"], context, uid=uid, recorded_at=entry.get("recorded_at")))
-        if uid:
-            known.add(uid)
+    with history.transaction() as conn:
+        known = {row[0] for row in conn.execute("SELECT uid FROM sets")}
+        for entry in entries:
+            uid = entry.get("uid")
+            if uid and uid in known:
+                skipped += 1
+                continue
+            who = person or (person_name(entry["person"]) if entry.get("person") else default.person)
+            context = SetContext(who, entry.get("pain", default.pain), entry.get("effort", default.effort),
+                                 note_text(entry.get("note")) or default.note, origin="import")  # fmt: skip
+            added.append(record_set(history, entry["report"], context, uid=uid,
+                                    recorded_at=entry.get("recorded_at")))  # fmt: skip
+            if uid:
+                known.add(uid)
     return added, skipped

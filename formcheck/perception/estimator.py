@@ -6,8 +6,8 @@ MediaPipe's Python API moves between releases, so every MediaPipe object stays i
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,19 +35,29 @@ REACQUIRE_AFTER_MS = 2000  # ... unless the person was lost this long: then foll
 
 @contextlib.contextmanager
 def _quiet_native_logs() -> Iterator[None]:
-    """Silence the C++ start-up chatter that MediaPipe prints straight to file descriptor 2."""
+    """Send what MediaPipe's C++ prints straight to file descriptor 2 to a sink, for one call.
+
+    Not only start-up talks: LiteRT warns mid-video when a frame's buffer happens to be unaligned, and a
+    warning line in the middle of formcheck's own one-line errors and reports is noise to the user.
+    Python's own ``sys.stderr`` writes go through the same descriptor, so the window is kept to the call.
+    """
     try:
         saved = os.dup(2)
     except OSError:  # no stderr at all
         yield
         return
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
+    try:
+        os.dup2(_native_log_sink(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@functools.cache
+def _native_log_sink() -> int:
+    """The descriptor native log lines go to: the null device, opened once per process."""
+    return os.open(os.devnull, os.O_WRONLY)
 
 
 class PoseEstimator:
@@ -85,7 +95,6 @@ class PoseEstimator:
         self._followed_centre: np.ndarray | None = None
         self._followed_torso = 0.0
         self._followed_ms = 0
-        self._first_call = True
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -110,11 +119,7 @@ class PoseEstimator:
         height, width = frame_bgr.shape[:2]
         rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)  # 40x faster than a reversed-slice copy
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        if self._first_call:
-            with _quiet_native_logs():
-                result = self._landmarker.detect_for_video(image, timestamp_ms)
-            self._first_call = False
-        else:
+        with _quiet_native_logs():
             result = self._landmarker.detect_for_video(image, timestamp_ms)
         if not result.pose_landmarks:
             return PoseFrame.empty(timestamp_ms, (width, height))
