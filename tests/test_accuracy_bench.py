@@ -9,7 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.accuracy.evaluate import aggregate, evaluate_case, render_table, stored_cases, table_rows, totals
+from bench.accuracy.cuts import CUT_VIEW, cut_pairs, joined
+from bench.accuracy.evaluate import (
+    aggregate,
+    evaluate_case,
+    evaluate_cut,
+    render_table,
+    stored_cases,
+    supported_views,
+    table_rows,
+    totals,
+)
 from bench.accuracy.extract import CASES_DIR, case_truth, npz_path, truth_json_path
 from bench.accuracy.grid import Case, cases, view_of
 from bench.accuracy.score import Expected, match, score_recognition, score_run
@@ -220,3 +230,34 @@ def test_a_case_records_its_view_and_expectations() -> None:
     meta = case_truth(case, {"exercise": "reverse_fly", "joints_2d": [], "reps": []})
     assert "joints_2d" not in meta and meta["case"]["azimuth_deg"] == 135.0
     _ = argparse  # the command line is exercised above
+
+
+def test_a_camera_cut_plays_two_views_of_one_exercise_as_one_clip() -> None:
+    pairs = cut_pairs(stored_cases(), supported_views)
+    assert pairs, "no exercise has stored good-form cases from two supported views"
+    for first, second in pairs:
+        a, b = (json.loads(p.read_text()) for p in (first, second))
+        assert a["exercise"] == b["exercise"] and a["case"]["view"] != b["case"]["view"]
+        assert {a["case"]["view"], b["case"]["view"]} <= set(supported_views(a["exercise"]))
+        assert (second, first) in pairs  # both orders
+    first, second = min(pairs, key=lambda pair: sum(p.stat().st_size for p in pair))
+    stored, truth = joined(first, second)
+    a, b = (json.loads(p.read_text()) for p in (first, second))
+    stamps = [p.timestamp_ms for p in stored.poses]
+    assert np.all(np.diff(stamps) > 0)
+    frames_first = len(load_poses(npz_path_of(first)).poses)
+    assert len(stored.poses) == frames_first + len(load_poses(npz_path_of(second)).poses)
+    assert truth["rep_count"] == a["rep_count"] + b["rep_count"]
+    assert truth["views"] == [a["case"]["view"], b["case"]["view"]]
+    cut_s = stamps[frames_first] / 1000
+    assert [r["start_s"] for r in truth["reps"][a["rep_count"]:]] == pytest.approx(
+        [r["start_s"] + cut_s for r in b["reps"]], abs=0.05)
+    result = evaluate_cut((first, second))
+    assert {r.view for r in result.runs} == {CUT_VIEW} and all(r.supported for r in result.runs)
+    assert [r.expected_reps for r in result.runs] == [truth["rep_count"]]
+    tot = totals([result])
+    assert tot["camera cuts"]["runs"] == 1 and tot["supported views"]["runs"] == 0
+
+
+def npz_path_of(truth_path: Path) -> Path:
+    return truth_path.with_name(truth_path.name.replace(".truth.json", ".npz"))

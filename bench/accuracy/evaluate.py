@@ -20,6 +20,7 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
+from bench.accuracy.cuts import CUT_VIEW, cut_pairs, joined
 from bench.accuracy.extract import CASES_DIR, REALWORLD_DIR, realworld_cache, realworld_clips, realworld_is_cached
 from bench.accuracy.replay import replay
 from bench.accuracy.score import Expected, RecognitionScore, RunScore, score_recognition, score_run
@@ -29,7 +30,7 @@ from formcheck.io.atomic import write_text_atomic
 OUT = Path(__file__).resolve().parents[1] / "accuracy.json"
 TARGETS = {"exact": 0.95, "within_one": 1.0, "fault_recall": 0.9, "false_fault_rate": 0.05, "recognition": 0.95,
            "wrong_confident": 0}  # fmt: skip
-VIEW_ORDER = ("front", "three_quarter", "side", "back")
+VIEW_ORDER = ("front", "three_quarter", "side", "back", CUT_VIEW)
 
 
 @cache
@@ -50,14 +51,25 @@ class CaseResult:
 
 def evaluate_case(path: Path) -> CaseResult:
     """Replay one stored case: named as each exercise it is analysed as, then without a name."""
-    started = time.perf_counter()
     truth = json.loads(path.read_text())
-    expected = Expected.from_truth(truth)
     stored = load_poses(path.with_name(path.name.replace(".truth.json", ".npz")))
+    return _evaluate(truth, stored, (truth["case"]["view"],))
+
+
+def evaluate_cut(pair: tuple[Path, Path]) -> CaseResult:
+    """Replay two stored cases from two views as one clip with a camera cut (see ``bench.accuracy.cuts``)."""
+    stored, truth = joined(*pair)
+    return _evaluate(truth, stored, tuple(truth["views"]))
+
+
+def _evaluate(truth: dict[str, Any], stored: StoredPoses, views: tuple[str, ...]) -> CaseResult:
+    """Score the replays of one clip; a run is supported when the exercise supports every view in ``views``."""
+    started = time.perf_counter()
+    expected = Expected.from_truth(truth)
     runs = []
     for exercise in expected.analyse_as:
         report = replay(stored, exercise, expected.case_id)
-        runs.append(score_run(expected, report, exercise, expected.view in supported_views(exercise)))
+        runs.append(score_run(expected, report, exercise, all(v in supported_views(exercise) for v in views)))
     recognition = score_recognition(expected, replay(stored, None, expected.case_id))
     return CaseResult(expected.case_id, runs, recognition, time.perf_counter() - started)
 
@@ -117,6 +129,11 @@ def _performed(res: CaseResult) -> str:
 
 
 def totals(results: Sequence[CaseResult]) -> dict[str, dict[str, Any]]:
+    """Totals: every positive single-view case, those in supported views, the negatives, and the camera cuts
+    (kept apart, so the single-view totals compare with earlier runs)."""
+    cuts = [r for res in results for r in res.runs if r.view == CUT_VIEW]
+    cut_recs = [res.recognition for res in results if res.recognition.view == CUT_VIEW]
+    results = [res for res in results if res.recognition.view != CUT_VIEW]
     positive = [r for res in results for r in res.runs if not r.negative]
     recs = [res.recognition for res in results if not res.runs[0].negative]
     sup = [r for r in positive if r.supported]
@@ -127,6 +144,7 @@ def totals(results: Sequence[CaseResult]) -> dict[str, dict[str, Any]]:
         "all views": aggregate(positive, recs),
         "supported views": aggregate(sup, [g for g in recs if g.case_id in sup_ids]),
         "negatives": aggregate(negatives, neg_recs),
+        **({"camera cuts": aggregate(cuts, cut_recs)} if cuts else {}),
     }
 
 
@@ -245,11 +263,26 @@ def stored_cases(pattern: str | None = None) -> list[Path]:
     return paths
 
 
-def run(paths: Sequence[Path], jobs: int) -> list[CaseResult]:
-    if jobs > 1 and len(paths) > 1:
+def stored_cuts(pattern: str | None = None) -> list[tuple[Path, Path]]:
+    """The camera-cut pairs of the stored cases (``bench.accuracy.cuts``), those whose joined id matches."""
+    import re
+
+    pairs = cut_pairs(stored_cases(), supported_views)
+    if pattern:
+        rx = re.compile(pattern)
+        pairs = [(a, b) for a, b in pairs if rx.search(f"{_case_id(a)}+{_case_id(b)}")]
+    return pairs
+
+
+def _case_id(path: Path) -> str:
+    return path.name[: -len(".truth.json")]
+
+
+def run(paths: Sequence[Path], jobs: int, cuts: Sequence[tuple[Path, Path]] = ()) -> list[CaseResult]:
+    if jobs > 1 and len(paths) + len(cuts) > 1:
         with Pool(jobs) as pool:
-            return list(pool.imap(evaluate_case, paths, chunksize=2))
-    return [evaluate_case(p) for p in paths]
+            return [*pool.imap(evaluate_case, paths, chunksize=2), *pool.imap(evaluate_cut, cuts)]
+    return [*map(evaluate_case, paths), *map(evaluate_cut, cuts)]
 
 
 def case_details(results: Iterable[CaseResult]) -> list[dict[str, Any]]:
@@ -268,13 +301,13 @@ def case_details(results: Iterable[CaseResult]) -> list[dict[str, Any]]:
 
 def main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    paths = stored_cases(args.only)
-    if not paths:
+    paths, cuts = stored_cases(args.only), stored_cuts(args.only)
+    if not paths and not cuts:
         print("no stored cases: run `python -m bench.accuracy extract` first", file=sys.stderr)
         return 2
     for p in paths:
         _PERFORMED[p.name[: -len(".truth.json")]] = json.loads(p.read_text())["exercise"]
-    results = run(paths, args.jobs)
+    results = run(paths, args.jobs, cuts)
     rows, tot = table_rows(results), totals(results)
     print(render_table(rows, tot))
     real = [] if args.no_realworld or args.only else evaluate_realworld()

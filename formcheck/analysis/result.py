@@ -80,7 +80,7 @@ class SetResult:
     complete: bool
     interruption: str | None
     analysed_at: str
-    view: str | None
+    view: str | None  # the view at the end of the set (the camera may have moved: see ``views``)
     near_side: str
     reps: tuple[RepResult, ...]
     partial_reps: tuple[RepResult, ...]
@@ -96,6 +96,7 @@ class SetResult:
     camera_advice: tuple[str, ...] = ()
     exercise_check: Mapping[str, Any] | None = None  # the named exercise is clearly not what was seen
     keyframes: Mapping[int, tuple[bytes, PoseFrame]] = field(default_factory=dict, compare=False)
+    views: tuple[tuple[float, str], ...] = ()  # (from time in seconds, view): the view judged, then any change
 
     @property
     def rep_count(self) -> int:

@@ -13,7 +13,7 @@ from formcheck.analysis.result import RepResult
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
 from formcheck.pose.measures import SIDES, Body, get_measure
-from formcheck.pose.view import classify_view, side_visibility
+from formcheck.pose.view import body_yaw, classify_view, facing_away, median_yaw, moved_view, side_visibility
 from formcheck.rules.model import ExerciseRules
 
 WARMUP_S = 1.0        # the camera view is judged on the first second in which somebody is seen
@@ -25,14 +25,24 @@ FAR_SIDE_S = 5.0      # how often the far side was seen is averaged over about t
 # are the person walking (off), not a rep.
 MOVED_AWAY_TORSOS = 1.0
 HIPS_KEPT_S = 120.0   # the hips' track is kept this long: far longer than any rep, and memory stays flat
+# The camera can move mid-set (a phone picked up and put down elsewhere, an edited video): the view is judged again
+# on the last few seconds (a rep or two), and changes when another view shows clearly for a while.
+REVIEW_WINDOW_S = 3.0
+REVIEW_HOLD_S = 2.0
 
 
 class SetAnalyzer:
     """Follows one set of one exercise frame by frame."""
 
-    def __init__(self, rules: ExerciseRules, view: str | None = None) -> None:
+    def __init__(self, rules: ExerciseRules, view: str | None = None, *, review_view: bool | None = None) -> None:
+        """``view`` given: the camera view is known (it is not judged, nor judged again unless ``review_view``)."""
         self.rules = rules
         self.view = view
+        self.review_view = view is None if review_view is None else review_view
+        self.views: list[tuple[float, str]] = [] if view is None else [(0.0, view)]  # (from time, view)
+        self._orientation: deque[tuple[float, float, bool]] = deque()  # (t, body yaw, back to the camera)
+        self._other_view: tuple[str, float] | None = None  # a view shown clearly lately, and since when
+        self._judged_yaw: float | None = None  # the body's yaw when the view was judged (None: view given)
         self.reps: list[RepResult] = []
         self.partials: list[RepResult] = []
         self.gaps: list[tuple[float, float]] = []
@@ -79,8 +89,11 @@ class SetAnalyzer:
         return events
 
     def reset(self) -> None:
-        """Start a new set with the same exercise and view."""
-        self.__init__(self.rules, self.view)
+        """Start a new set with the same exercise and view (still judged again if the camera moves)."""
+        judged_yaw, t_s = self._judged_yaw, self.last_t
+        self.__init__(self.rules, self.view, review_view=self.review_view)
+        self._judged_yaw = judged_yaw
+        self.views = [(t_s, self.view)] if self.view is not None else []
 
     # -- state for displays --------------------------------------------------------------------------
     @property
@@ -121,6 +134,8 @@ class SetAnalyzer:
 
     def _settle_view(self) -> list[RepResult]:
         self.view = classify_view(self._warmup) if self.view is None else self.view
+        self.views = [(self._warmup[0].t if self._warmup else 0.0, self.view)]
+        self._judged_yaw = median_yaw(self._warmup)
         events: list[RepResult] = []
         nobody = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
         for t_s in self._unseen_times:
@@ -138,7 +153,11 @@ class SetAnalyzer:
 
     def _process(self, pose: PoseFrame) -> list[RepResult]:
         row = np.full(len(self._measures) * 2, np.nan, dtype=np.float32)
+        events: list[RepResult] = []
         if not pose.is_empty:
+            moved_to = self._review_view(pose)
+            if moved_to is not None:  # measured from here on as seen from the new view
+                events = self._change_view(moved_to, pose.t)
             self._visibility += side_visibility(pose)
             bodies = {(space, gate): Body(pose, space, gate) for space in ("image", "world")
                       for gate in ("visibility", "presence")}  # fmt: skip
@@ -148,7 +167,7 @@ class SetAnalyzer:
                 body, fn = bodies[(self._space(space), gate)], get_measure(measure)
                 row[2 * i] = fn(body, "left")
                 row[2 * i + 1] = fn(body, "right")
-        return self.advance(pose.t, row, person=not pose.is_empty)
+        return [*events, *self.advance(pose.t, row, person=not pose.is_empty)]
 
     def measure_keys(self) -> list[str]:
         """Names of the per-frame values: "signal" (the rep signal where the joints are in the picture), SEEN
@@ -184,6 +203,42 @@ class SetAnalyzer:
             weight = 1.0 - np.exp(-max(0.0, t_s - self._far_t) / FAR_SIDE_S)
             self._far_seen += weight * (both - self._far_seen)
         self._far_t = t_s
+
+    def _review_view(self, pose: PoseFrame) -> str | None:
+        """The view to change to, once another view has shown clearly for ``REVIEW_HOLD_S``; else None."""
+        if not self.review_view or self.view is None or self._judged_yaw is None:
+            return None
+        self._orientation.append((pose.t, body_yaw(pose), facing_away(pose)))
+        while self._orientation[0][0] < pose.t - REVIEW_WINDOW_S:
+            self._orientation.popleft()
+        if pose.t - self._orientation[0][0] < 0.8 * REVIEW_WINDOW_S:  # not enough seen yet for a judgement
+            return None
+        _, yaws, aways = zip(*self._orientation, strict=True)
+        other = moved_view(self.view, self._judged_yaw, yaws, aways)
+        if other is None:
+            self._other_view = None
+        elif self._other_view is None or self._other_view[0] != other:
+            self._other_view = (other, pose.t)
+        elif pose.t - self._other_view[1] >= REVIEW_HOLD_S:
+            return other
+        return None
+
+    def _change_view(self, view: str, t_s: float) -> list[RepResult]:
+        """The camera moved: close the movement in progress (judged from the old view), then count afresh."""
+        events = []
+        for counter in self.counters.values():
+            event = counter.finish(t_s)
+            if event is not None and self._is_this_sides(event) and not self._walked(event):
+                events.append(self._record(event))
+        self.view = view
+        self.views.append((t_s, view))
+        self._judged_yaw = float(np.median([yaw for _, yaw, _ in self._orientation]))
+        self.counters = {side: RepCounter(self.rules.rep, side) for side in self.counters}
+        self._visibility = np.zeros(2)  # which side is near, and how often the far one is seen, start again
+        self._far_seen = self._far_t = None
+        self._orientation.clear()
+        self._other_view = None
+        return events
 
     def _note_hips(self, t_s: float, picture: Body) -> None:
         """Follow where the hips are in the picture, and how large the body looks there."""

@@ -136,4 +136,5 @@ def summarize(
         camera_advice=tuple(camera_advice),
         keyframes=MappingProxyType(dict(keyframes or {})),
         exercise_check=MappingProxyType(dict(exercise_check)) if exercise_check else None,
+        views=tuple(analyzer.views),
     )

@@ -22,6 +22,13 @@ def cue_unit(cue: Cue) -> str:
     return UNITS.get(cue.measure or "", "°")
 
 
+def views_label(views: tuple[tuple[float, str], ...]) -> str:
+    """The views of a set whose camera moved: "from the side, then from behind from 14 s"."""
+    (_, first), *later = views
+    changes = (f"then {VIEW_LABELS.get(view, view)} from {t:.0f} s" for t, view in later)
+    return ", ".join([VIEW_LABELS.get(first, first), *changes])
+
+
 def _rep_entry(rep: RepResult) -> dict[str, Any]:
     return {
         "index": rep.index,
@@ -75,7 +82,8 @@ def build_report(result: SetResult) -> dict[str, Any]:
         "exercise_check": dict(result.exercise_check) if result.exercise_check is not None else None,
         "camera": {
             "view": result.view,
-            "view_label": VIEW_LABELS.get(result.view or "", None),
+            "view_label": views_label(result.views) if len(result.views) > 1 else VIEW_LABELS.get(result.view or ""),
+            "views": [{"from_s": round(t, 3), "view": view} for t, view in result.views],
             "recommended_views": list(rules.views),
             "advice": list(result.camera_advice),
         },
