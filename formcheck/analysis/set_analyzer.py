@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 
 import numpy as np
 
-from formcheck.analysis.counter import SHORTFALLS, RepCounter, RepEvent
+from formcheck.analysis.counter import SHORT_OF_THE_TOP, SHORTFALLS, RepCounter, RepEvent
 from formcheck.analysis.framelog import BOTH, COUNTED, SEEN, FrameLog
 from formcheck.analysis.judge import judge_rep, name_shortfall, rep_score
 from formcheck.analysis.result import RepResult
@@ -56,6 +57,7 @@ class SetAnalyzer:
         self._far_seen: float | None = None   # how often both sides were seen lately (0..1)
         self._far_t: float | None = None
         self._hips: deque[tuple[float, float, float, float]] = deque()  # (t, x, y, body size) in pixels
+        self._undecided: dict[str | None, RepEvent] = {}  # a first movement waiting for a rep to compare with
         self._measures = self._measure_plan()
         self.log = FrameLog(keys=[*(key for key, _, _ in self._measures), COUNTED])
         sides = SIDES if rules.sides == "alternating" else (None,)
@@ -83,7 +85,8 @@ class SetAnalyzer:
         for counter in self.counters.values():
             event = counter.finish(self.last_t)
             if event is not None and not self._walked(event):
-                events.append(self._record(event))
+                events.extend(self._settle(event))
+        events.extend(self._flush_undecided())
         if self._last_seen_t is not None and self.last_t - self._last_seen_t > GAP_NOTE_S:
             self.gaps.append((self._last_seen_t, self.last_t))
         return events
@@ -189,7 +192,7 @@ class SetAnalyzer:
         for counter, value in zip(self.counters.values(), counted, strict=True):
             event = counter.update(t_s, value, reach if counter.side is None else None)
             if event is not None and self._is_this_sides(event) and not self._walked(event):
-                events.append(self._record(event))
+                events.extend(self._settle(event))
         return events
 
     def _note_far_side(self, t_s: float, row: np.ndarray) -> None:
@@ -229,7 +232,8 @@ class SetAnalyzer:
         for counter in self.counters.values():
             event = counter.finish(t_s)
             if event is not None and self._is_this_sides(event) and not self._walked(event):
-                events.append(self._record(event))
+                events.extend(self._settle(event))
+        events.extend(self._flush_undecided())
         self.view = view
         self.views.append((t_s, view))
         self._judged_yaw = float(np.median([yaw for _, yaw, _ in self._orientation]))
@@ -307,6 +311,33 @@ class SetAnalyzer:
             return False  # the other arm did the work: this one followed (an idle or supporting arm)
         midpoint = (event.start_s + event.end_s) / 2
         return not any(a.side == other and a.start_s <= midpoint <= a.end_s for a in (*self.reps, *self.partials))
+
+    def _settle(self, event: RepEvent) -> list[RepResult]:
+        """Record a finished movement, deciding first any earlier movement of its side that waited for it.
+
+        Where the camera cannot see how high a rep goes (the range cue is not judged from this view), a rep is
+        judged against the person's own reps, as large as them or not (``partial_fraction``). The first movement
+        has none to compare with: when its under-read height calls it short, it waits for the next movement of
+        its side, and counts if that one is a counted rep it is as large as. (The height read there depends on
+        a frame or two: the same rep read at 30 or 15 frames a second came out counted or short.)
+        """
+        results = []
+        waiting = self._undecided.pop(event.side, None)
+        if waiting is not None:
+            as_large = event.counted and waiting.amplitude >= self.rules.rep.partial_fraction * event.amplitude
+            results.append(self._record(replace(waiting, counted=True, reason="") if as_large else waiting))
+        first_called_short = event.reason == SHORT_OF_THE_TOP and self.counters[event.side].count == 0
+        if first_called_short and self.view is not None and not self.rules.judges_height_in(self.view):
+            self._undecided[event.side] = event
+        else:
+            results.append(self._record(event))
+        return results
+
+    def _flush_undecided(self) -> list[RepResult]:
+        """No rep came to compare with (the set ended, or the camera moved): a waiting movement stays partial."""
+        results = [self._record(event) for event in self._undecided.values()]
+        self._undecided.clear()
+        return results
 
     def _record(self, event: RepEvent) -> RepResult:
         """Judge a finished movement: a counted rep, or a partial rep (judged the same way, not counted)."""
