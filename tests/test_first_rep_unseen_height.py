@@ -16,12 +16,13 @@ from formcheck.rules.loader import find_exercise
 FPS = 30
 
 
-def raise_set(view: str, peaks: list[float]) -> SetAnalyzer:
-    """Both arms raised to each height in turn (1.2 s up and down), with 1.2 s of rest before and after each."""
+def raise_set(view: str, peaks: list[float], frames: list[int] | None = None) -> SetAnalyzer:
+    """Both arms raised to each height in turn (up and down in ``frames``, by default 1.2 s), with 1.2 s of rest
+    before and after each."""
     analyzer = SetAnalyzer(find_exercise("bent_over_lateral_raise"), view=view)
     heights = [0.0] * 36
-    for peak in peaks:
-        heights += [peak * np.sin(np.pi * i / 36) for i in range(37)] + [0.0] * 36
+    for peak, n in zip(peaks, frames or [36] * len(peaks), strict=True):
+        heights += [peak * np.sin(np.pi * i / n) for i in range(n + 1)] + [0.0] * 36
     for i, height in enumerate(heights):
         row = np.full(2 * len(analyzer.measure_keys()), np.nan)
         row[0:4] = height
@@ -40,6 +41,11 @@ def test_from_the_side_a_first_movement_much_smaller_than_the_next_rep_stays_par
     analyzer = raise_set("side", [0.2, 0.9])  # 0.2 is under 0.29 of the 0.9 rep
     assert analyzer.rep_count == 1 and [p.reason for p in analyzer.partials] == ["did not reach the top"]
     assert analyzer.partials[0].start_s < analyzer.reps[0].start_s
+
+
+def test_a_first_movement_also_too_quick_is_not_promoted_by_the_next_rep() -> None:
+    analyzer = raise_set("side", [0.25, 0.45], frames=[12, 36])  # 0.4 s up and down: a flick, not a rep
+    assert analyzer.rep_count == 1 and [p.reason for p in analyzer.partials] == ["did not reach the top"]
 
 
 def test_a_first_movement_with_nothing_after_it_is_reported_partial() -> None:

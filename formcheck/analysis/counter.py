@@ -45,6 +45,7 @@ class RepEvent:
     peak: float
     amplitude: float
     reason: str = ""
+    only_short: bool = False  # not counted only because it stayed short of the top (nothing else was wrong)
 
 
 class RepCounter:
@@ -218,17 +219,19 @@ class RepCounter:
         self._rest_low = self._smoothed if self._smoothed is not None else math.inf
         self._rest_since = t_s
         duration = t_s - self._start_s
-        reason = ""
         typical = median(self._amplitudes) if self._amplitudes else math.inf
         as_large_as_usual = self._height_unseen and amplitude >= d.partial_fraction * typical
-        if self._reached < d.min_peak and not as_large_as_usual:
-            reason = SHORT_OF_THE_TOP
-        elif self._base > d.rest + BASE_FRACTION * (d.top - d.rest):
-            reason = NOT_FROM_THE_BOTTOM
-        elif self._amplitudes and amplitude < d.partial_fraction * median(self._amplitudes):
-            reason = SMALLER_THAN_USUAL
-        elif duration < d.min_duration_s and not interrupted:
-            reason = f"quicker than a controlled rep ({duration:.1f} s)"
+        reasons = [
+            reason
+            for reason, applies in (
+                (SHORT_OF_THE_TOP, self._reached < d.min_peak and not as_large_as_usual),
+                (NOT_FROM_THE_BOTTOM, self._base > d.rest + BASE_FRACTION * (d.top - d.rest)),
+                (SMALLER_THAN_USUAL, bool(self._amplitudes) and amplitude < d.partial_fraction * typical),
+                (f"quicker than a controlled rep ({duration:.1f} s)", duration < d.min_duration_s and not interrupted),
+            )
+            if applies
+        ]
+        reason = reasons[0] if reasons else ""
         counted = not reason
         if counted:
             self.count += 1
@@ -243,4 +246,5 @@ class RepCounter:
             peak=self._peak,
             amplitude=amplitude,
             reason=reason,
+            only_short=reasons == [SHORT_OF_THE_TOP],
         )

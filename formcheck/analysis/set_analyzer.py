@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from formcheck.analysis.counter import SHORT_OF_THE_TOP, SHORTFALLS, RepCounter, RepEvent
+from formcheck.analysis.counter import SHORTFALLS, RepCounter, RepEvent
 from formcheck.analysis.framelog import BOTH, COUNTED, SEEN, FrameLog
 from formcheck.analysis.judge import judge_rep, name_shortfall, rep_score
 from formcheck.analysis.result import RepResult
@@ -326,7 +326,7 @@ class SetAnalyzer:
         if waiting is not None:
             as_large = event.counted and waiting.amplitude >= self.rules.rep.partial_fraction * event.amplitude
             results.append(self._record(replace(waiting, counted=True, reason="") if as_large else waiting))
-        first_called_short = event.reason == SHORT_OF_THE_TOP and self.counters[event.side].count == 0
+        first_called_short = event.only_short and self.counters[event.side].count == 0
         if first_called_short and self.view is not None and not self.rules.judges_height_in(self.view):
             self._undecided[event.side] = event
         else:
