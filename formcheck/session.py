@@ -138,15 +138,17 @@ def run_analysis(
     info = SourceInfo(source.name, fps, count, round(duration, 3), width, height)
     recognition = getattr(analyzer, "recognition", None)
     exercise_check = contradiction(named, check.decide()) if check is not None and named else None
+    analysed = analyzer.inner if isinstance(analyzer, RecognizingAnalyzer) else analyzer
+    attempts = len(analysed.reps) + len(analysed.partials)
     return summarize(
-        analyzer.inner if isinstance(analyzer, RecognizingAnalyzer) else analyzer,
+        analysed,
         info,
         complete=complete,
         interruption=interruption,
         analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         keyframes=keyframes,
         recognition=recognition.to_dict() if recognition is not None else None,
-        camera_advice=tuple(advise(analyzer.rules, analyzer.view, sample.poses, analyzer.rep_count)),
+        camera_advice=tuple(advise(analyzer.rules, analyzer.view, sample.poses, analyzer.rep_count, attempts)),
         exercise_check=exercise_check,
     )
 

@@ -121,3 +121,25 @@ def test_a_one_arm_set_that_counts_nothing_side_on_asks_to_turn_the_working_arm_
     assert not any("working arm" in a for a in advise(rules, "three_quarter", poses, rep_count=4))
     assert not any("working arm" in a for a in advise(RULES["reverse_fly"], "side", poses, rep_count=0))
     assert not any("working arm" in a for a in advise(rules, "three_quarter", poses[:60], rep_count=0)), "too soon"
+
+
+def test_a_long_set_in_which_nothing_moved_asks_for_the_best_view() -> None:
+    poses = synthetic("reverse_fly", "side")  # longer than 10 s
+    rules = RULES["reverse_fly"]  # best filmed from 3/4; from the side a lens above can miss the arms rising
+    assert rules.views[0] == "three_quarter"
+    unseen = [a for a in advise(rules, "side", poses, rep_count=0, attempts=0) if "no rep seen" in a]
+    assert len(unseen) == 1 and "from 45° (three-quarter)" in unseen[0]
+    assert not any("no rep seen" in a for a in advise(rules, "side", poses, rep_count=0, attempts=1)), "a partial"
+    assert not any("no rep seen" in a for a in advise(rules, "three_quarter", poses, rep_count=0, attempts=0))
+    assert not any("no rep seen" in a for a in advise(rules, "side", poses[:60], rep_count=0, attempts=0)), "too soon"
+
+
+def test_a_fly_filmed_from_the_side_by_a_camera_above_is_not_silent() -> None:
+    # Rendered from the side with the camera at head height: MediaPipe sees no arm rise, so no rep is found.
+    from bench.accuracy.extract import CASES_DIR
+    from bench.accuracy.replay import replay
+    from bench.accuracy.store import load_poses
+
+    report = replay(load_poses(CASES_DIR / "reverse_fly_az090_0.npz"), "reverse_fly")
+    assert report["rep_count"] == 0 and report["partial_reps"] == []
+    assert any("no rep seen" in advice for advice in report["camera"]["advice"])

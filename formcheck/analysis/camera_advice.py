@@ -139,6 +139,15 @@ def working_arm_advice(rules: ExerciseRules, view: str | None, rep_count: int, s
     return ["turn so the working arm faces the camera: the arm on the far side is hidden behind the body"]
 
 
+def unseen_movement_advice(rules: ExerciseRules, view: str | None, attempts: int, seen_s: float) -> list[str]:
+    """Advice when a long set shows no movement at all, neither a rep nor a partial one, in a view other than the
+    exercise's best: the camera may not see the movement (arms raised straight toward a lens above them)."""
+    if attempts or seen_s < HIDDEN_ARM_S or view is None or view == rules.views[0]:
+        return []
+    best = VIEW_LABELS.get(rules.views[0], rules.views[0])
+    return [f"no rep seen in {seen_s:.0f} s: if you were exercising, this camera may not see the movement; film {best}"]
+
+
 STANDING_ANKLE_DROP = 0.8  # feet this many torso lengths below the hips fit "standing" fully
 
 
@@ -185,10 +194,11 @@ def rotation_hint(poses: Sequence[PoseFrame], catalogue: dict[str, ExerciseRules
 
 
 def advise(rules: ExerciseRules, view: str | None, poses: Sequence[PoseFrame],
-           rep_count: int | None = None) -> list[str]:  # fmt: skip
+           rep_count: int | None = None, attempts: int | None = None) -> list[str]:  # fmt: skip
     """Short camera messages for the start of a set (or a report): view first, then framing.
 
-    With ``rep_count`` (a finished set), a one-arm exercise that counted nothing also gets the working-arm advice.
+    With ``rep_count`` (a finished set), a one-arm exercise that counted nothing also gets the working-arm advice;
+    with ``attempts`` (its reps and partial reps), a set in which nothing moved gets the unseen-movement advice.
     """
     seen = [p for p in poses if not p.is_empty]
     rotated = rotation_advice(rules, seen)
@@ -196,4 +206,6 @@ def advise(rules: ExerciseRules, view: str | None, poses: Sequence[PoseFrame],
         return rotated
     seen_s = seen[-1].t - seen[0].t if seen else 0.0
     hidden = working_arm_advice(rules, view, rep_count, seen_s) if rep_count is not None else []
+    if not hidden and attempts is not None:
+        hidden = unseen_movement_advice(rules, view, attempts, seen_s)
     return view_advice(rules, view) + hidden + framing_advice(poses)
