@@ -92,6 +92,10 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="lite, full, heavy
 ReportOpt = Annotated[
     list[Path] | None, typer.Option("--report", "-r", help="Write a report; format from the extension (repeatable).")
 ]  # fmt: skip
+PlanOpt = Annotated[
+    str | None, typer.Option("--plan", metavar="PLAN", help="A workout plan (.toml file, or a bundled plan's name, "
+                                                            "e.g. back-routine) to compare the workout with.")
+]  # fmt: skip
 TargetRepsOpt = Annotated[
     int | None, typer.Option("--target-reps", min=1, max=1000, metavar="N",
                              help="Reps to aim for (e.g. a physiotherapist's prescription); default: the rule "
@@ -118,17 +122,21 @@ def analyze(
                                                                       "(default 30).")
     ] = None,
     quiet: Annotated[bool, flag("--quiet", "-q", help="No progress bar or summary.")] = False,
+    plan: PlanOpt = None,
     person: PersonOpt = None, pain: PainOpt = None, effort: EffortOpt = None, note: NoteOpt = None,
     no_history: NoHistoryOpt = False,
 ) -> None:  # fmt: skip
-    """Analyse a recorded video: count reps, check form, write reports, record the set in the history."""
+    """Analyse a recorded video: count reps, check form, write reports, record the set in the history.
+
+    Without --exercise a video with several sets (rests between them) is analysed as a workout: each set's
+    exercise is recognised and every set is reported; --plan compares the workout with a plan."""
     from formcheck.history.recording import HistoryOptions
 
     history = HistoryOptions.from_cli("analyze", no_history, person, pain, effort, note)
     from formcheck.commands.analyze import analyze_command
 
     analyze_command(video, exercise, report or [], landmarks, annotate, rules, model, quiet, history=history,
-                    target_reps=target_reps, rotate=int(rotate.value) if rotate else 0, fps=fps)  # fmt: skip
+                    target_reps=target_reps, rotate=int(rotate.value) if rotate else 0, fps=fps, plan=plan)  # fmt: skip
 
 
 @app.command(cls=Command)
@@ -141,17 +149,22 @@ def live(
     model: ModelOpt = None,
     target_reps: TargetRepsOpt = None,
     linger: Annotated[float, typer.Option("--linger", hidden=True, help="Seconds the set summary stays.")] = 10.0,
+    plan: PlanOpt = None,
     person: PersonOpt = None, pain: PainOpt = None, effort: EffortOpt = None, note: NoteOpt = None,
     no_history: NoHistoryOpt = False,
 ) -> None:
-    """Coach a set live: q/Esc quit, space pause, r reset the set, e next exercise, s save the report."""
+    """Coach a set live: q/Esc quit, space pause, r reset the set, e next exercise, s save the report.
+
+    With --plan, a guided workout: each planned set is named with where to put the camera, recognised, counted
+    and coached; a rest timer runs between sets (n end the set / skip the next, r restart it / repeat the last);
+    one report covers the workout, against the plan."""
     from formcheck.history.recording import HistoryOptions
 
     history = HistoryOptions.from_cli("live", no_history, person, pain, effort, note)
     from formcheck.commands.live import live_command
 
     live_command(camera, exercise, report or [], voice, rules, model, linger_s=linger, history=history,
-                 target_reps=target_reps)
+                 target_reps=target_reps, plan=plan)
 
 
 app.add_typer(history_app, name="history")

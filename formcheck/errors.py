@@ -34,6 +34,10 @@ class RuleFileError(BadInputError):
     """A rule file that cannot be loaded; the message names the file and the key."""
 
 
+class PlanFileError(BadInputError):
+    """A plan file that cannot be loaded; the message names the file and the key."""
+
+
 class ModelError(FormcheckError):
     """No usable pose model."""
 

@@ -61,6 +61,93 @@ class LandmarkCsv:
         self._stack.__exit__(type(error), error, None)
 
 
+class SetRecorder:
+    """What one set keeps of its frames besides the analysis: the report's key frames (a thumbnail at each rep's
+    top) and a bounded pose sample for the camera advice; then freezes the set into a SetResult."""
+
+    def __init__(self) -> None:
+        self.sample = PoseSample()   # bounded, so memory does not grow with the video's length
+        self.keyframes: dict[int, tuple[bytes, PoseFrame]] = {}
+        self._best: dict[str | None, tuple[float, np.ndarray, PoseFrame]] = {}
+        self.count, self.width, self.height = 0, 0, 0
+        self.last_t = 0.0
+
+    def add(self, frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer | RecognizingAnalyzer | None,
+            events: list) -> None:  # fmt: skip
+        """Note one analysed frame and the attempts that ended with it."""
+        self.count += 1
+        self.height, self.width = frame.image.shape[:2]
+        self.last_t = pose.t
+        self.sample.add(pose)
+        self.note(events)
+        if analyzer is not None:
+            _keep_peak_frame(analyzer, frame, pose, self._best)
+
+    def note(self, events: list) -> None:
+        """Keep the key frame of every counted rep among ``events``."""
+        for event in events:
+            if isinstance(event, RepResult) and event.counted and event.side in self._best:
+                self.keyframes[event.index] = _keyframe(self._best.pop(event.side))
+
+    def result(
+        self,
+        analyzer: SetAnalyzer | RecognizingAnalyzer,
+        name: str,
+        fps: float,
+        *,
+        complete: bool,
+        interruption: str | None,
+        exercise_check: dict | None = None,
+        start_s: float = 0.0,
+    ) -> SetResult:
+        """The frozen set (its recognition, camera advice and key frames included); it lasts from ``start_s``."""
+        duration = self.last_t - start_s + 1.0 / fps if self.count else 0.0
+        info = SourceInfo(name, fps, self.count, round(duration, 3), self.width, self.height)
+        recognition = getattr(analyzer, "recognition", None)
+        analysed = analyzer.inner if isinstance(analyzer, RecognizingAnalyzer) else analyzer
+        attempts = len(analysed.reps) + len(analysed.partials)
+        return summarize(
+            analysed,
+            info,
+            complete=complete,
+            interruption=interruption,
+            analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            keyframes=self.keyframes,
+            recognition=recognition.to_dict() if recognition is not None else None,
+            camera_advice=tuple(advise(analysed.rules, analysed.view, self.sample.poses, analysed.rep_count, attempts)),
+            exercise_check=exercise_check,
+        )
+
+
+def stream(
+    source: FrameSource,
+    poses: Callable[[Frame], PoseFrame],
+    step: Callable[[Frame, PoseFrame], None],
+    *,
+    exporter: LandmarkCsv | None = None,
+    frames: Callable[[Iterator[Frame]], Iterator[Frame]] | None = None,
+) -> tuple[bool, str | None]:
+    """Feed every frame's pose to ``step`` (and to the landmark CSV); Ctrl-C stops early. Returns (complete,
+    interruption); the source is closed, and on an error the unfinished CSV is dropped."""
+    complete, interruption = True, None
+    iterator = frames(iter(source)) if frames else iter(source)
+    try:
+        for frame in iterator:
+            pose = poses(frame)
+            if exporter:
+                exporter.write(frame.index, pose)
+            step(frame, pose)
+    except KeyboardInterrupt:
+        complete, interruption = False, "interrupted by the user (Ctrl-C)"
+    except BaseException:
+        if exporter:
+            exporter.discard()
+        raise
+    finally:
+        source.close()
+    return complete, interruption
+
+
 def run_analysis(
     source: FrameSource,
     poses: Callable[[Frame], PoseFrame],
@@ -82,75 +169,36 @@ def run_analysis(
     """
     if analyzer is None:
         analyzer = SetAnalyzer(rules, view=view) if rules else RecognizingAnalyzer(catalogue or load_all(), view)
-    sample = PoseSample()  # for the camera advice; bounded, so memory does not grow with the video's length
+    recorder = SetRecorder()
     named = analyzer.rules.id if isinstance(analyzer, SetAnalyzer) else None
     check = ExerciseRecognizer(catalogue or load_all()) if named else None  # is the named exercise what is seen?
     exporter = LandmarkCsv(landmarks_csv) if landmarks_csv else None
-    keyframes: dict[int, tuple[bytes, PoseFrame]] = {}
-    best: dict[str | None, tuple[float, np.ndarray, PoseFrame]] = {}
-    count, width, height, last_t = 0, 0, 0, 0.0
-    complete, interruption = True, None
-    iterator = frames(iter(source)) if frames else iter(source)
+
+    def step(frame: Frame, pose: PoseFrame) -> None:
+        if check is not None:
+            check.add(pose)
+            check.poses.clear()  # the check needs the features only, not the poses for a replay
+        events = analyzer.update(pose)
+        recorder.add(frame, pose, analyzer, events)
+        if on_pose:
+            on_pose(frame, pose, analyzer, events)
+
+    complete, interruption = stream(source, poses, step, exporter=exporter, frames=frames)
     try:
-        for frame in iterator:
-            pose = poses(frame)
-            count += 1
-            height, width = frame.image.shape[:2]
-            last_t = pose.t
-            sample.add(pose)
-            if check is not None:
-                check.add(pose)
-                check.poses.clear()  # the check needs the features only, not the poses for a replay
-            if exporter:
-                exporter.write(frame.index, pose)
-            events = analyzer.update(pose)
-            for event in events:
-                if isinstance(event, RepResult) and event.counted and event.side in best:
-                    keyframes[event.index] = _keyframe(best.pop(event.side))
-            _keep_peak_frame(analyzer, frame, pose, best)
-            if on_pose:
-                on_pose(frame, pose, analyzer, events)
-    except KeyboardInterrupt:
-        complete, interruption = False, "interrupted by the user (Ctrl-C)"
-    except BaseException:
-        if exporter:
-            exporter.discard()
-        raise
-    finally:
-        source.close()
-    try:
-        final_events = analyzer.finish()
+        recorder.note(analyzer.finish())
     except FormcheckError:  # e.g. the exercise could not be recognised: nothing to report
         if exporter:
             exporter.discard()
         if interruption:
             raise InterruptedAnalysis(f"{interruption} before the exercise was recognised; nothing to report") from None
         raise
-    for event in final_events:
-        if isinstance(event, RepResult) and event.counted and event.side in best:
-            keyframes[event.index] = _keyframe(best.pop(event.side))
     if exporter:
         exporter.close()
     if complete and getattr(source, "problem", None):  # e.g. a truncated file: analysed up to where it breaks
         complete, interruption = False, source.problem
-    fps = source.fps
-    duration = last_t + 1.0 / fps if count else 0.0
-    info = SourceInfo(source.name, fps, count, round(duration, 3), width, height)
-    recognition = getattr(analyzer, "recognition", None)
     exercise_check = contradiction(named, check.decide()) if check is not None and named else None
-    analysed = analyzer.inner if isinstance(analyzer, RecognizingAnalyzer) else analyzer
-    attempts = len(analysed.reps) + len(analysed.partials)
-    return summarize(
-        analysed,
-        info,
-        complete=complete,
-        interruption=interruption,
-        analysed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        keyframes=keyframes,
-        recognition=recognition.to_dict() if recognition is not None else None,
-        camera_advice=tuple(advise(analyzer.rules, analyzer.view, sample.poses, analyzer.rep_count, attempts)),
-        exercise_check=exercise_check,
-    )
+    return recorder.result(analyzer, source.name, source.fps, complete=complete, interruption=interruption,
+                           exercise_check=exercise_check)  # fmt: skip
 
 
 def _keyframe(best: tuple[float, np.ndarray, PoseFrame]) -> tuple[bytes, PoseFrame]:

@@ -27,6 +27,7 @@ from formcheck.batch.summary import COLUMNS, top_faults
 from formcheck.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK
 from tests.conftest import SAMPLES, sample_clips
 from tests.media import assert_clean_error, popen_formcheck, run_formcheck
+from tools.synth.workout import load_workout_truth
 
 SCHEMA = json.loads(files("formcheck.report").joinpath("schema.json").read_text(encoding="utf-8"))
 # sample -> (folder, exercise, frames kept, person): long enough for two reps with faults
@@ -390,9 +391,13 @@ def test_batch_of_the_sample_videos_then_a_rerun(tmp_path: Path) -> None:
     proc = run_formcheck("batch", "sample_videos", "--out", out, "--jobs", "2", timeout=3 * TIMEOUT_S)
     assert proc.returncode == EXIT_OK, proc.stderr
     truth = sample_clips()
-    assert counts(proc.stderr) == (len(truth), len(truth), 0, 0)
+    videos = {p.stem for p in (SAMPLES).glob("*.mp4")}   # the single sets, and the workout
+    assert counts(proc.stderr) == (len(videos), len(videos), 0, 0)
     rows = {Path(row["video"]).stem: row for row in summary_rows(out)}
-    assert set(rows) == set(truth)
+    assert set(rows) == videos and set(truth) < videos
+    workout = load_workout_truth(SAMPLES / "back_workout.truth.json.gz")
+    assert rows["back_workout"]["exercise"] == "workout: " + ", ".join(s["exercise"] for s in workout["sets"])
+    assert int(rows["back_workout"]["reps"]) == sum(s["reps"] for s in workout["sets"])
     for name, (_, exercise) in truth.items():
         report = json.loads((out / "reports" / f"{name}.json").read_text(encoding="utf-8"))
         assert rows[name]["exercise"] == exercise == report["exercise"]  # recognised, as `analyze` does
@@ -400,7 +405,7 @@ def test_batch_of_the_sample_videos_then_a_rerun(tmp_path: Path) -> None:
         assert all((out / "reports" / f"{name}.{fmt}").is_file() for fmt in ("csv", "html"))
     before = reports_of(out)
     again = run_formcheck("batch", "sample_videos", "--out", out, "--jobs", "2")
-    assert again.returncode == EXIT_OK and counts(again.stderr) == (len(truth), 0, len(truth), 0)
+    assert again.returncode == EXIT_OK and counts(again.stderr) == (len(videos), 0, len(videos), 0)
     assert reports_of(out) == before
 
 

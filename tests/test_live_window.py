@@ -304,3 +304,26 @@ def test_voice_without_a_sound_device_says_so_once(display: str, tmp_path: Path)
         app.kill()
     assert code == 0, err
     assert err.count("voice off") == 1 and "no sound" in err, err
+
+
+WORKOUT = SAMPLES / "back_workout.mp4"
+
+
+@pytest.mark.skipif(not WORKOUT.exists(), reason="workout sample not rendered")
+def test_live_plan_fed_the_workout_sample_as_a_camera_gives_its_sets(display: str, tmp_path: Path) -> None:
+    """Acceptance of `live --plan`: the rendered workout played as a camera gives every set's exercise and reps as
+    its truth says, and one report with the plan's adherence."""
+    from tools.synth.workout import load_workout_truth
+
+    report = tmp_path / "workout.json"
+    cmd = [sys.executable, "-m", "formcheck", "live", "--plan", "back-routine", "--camera", str(WORKOUT),
+           "--report", str(report), "--report", str(tmp_path / "workout.html"), "--no-history"]  # fmt: skip
+    process = subprocess.run(cmd, env={**os.environ, "DISPLAY": display}, capture_output=True, text=True,
+                             timeout=2 * WAIT_S)  # fmt: skip
+    assert process.returncode == 0, process.stderr
+    saved = json.loads(report.read_text())
+    truth = load_workout_truth(SAMPLES / "back_workout.truth.json.gz")
+    assert [(s["exercise"], s["rep_count"], s["reps_by_side"]) for s in saved["sets"]] == [
+        (s["exercise"], s["reps"], s["reps_by_side"]) for s in truth["sets"]]
+    assert saved["plan"]["id"] == "back-routine" and saved["adherence"]["summary"].startswith("5 of 5 planned sets")
+    assert "recognised, counting" in process.stderr and "next: set 2 of 5" in process.stderr

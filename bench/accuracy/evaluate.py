@@ -25,6 +25,7 @@ from bench.accuracy.extract import CASES_DIR, REALWORLD_DIR, realworld_cache, re
 from bench.accuracy.replay import replay
 from bench.accuracy.score import Expected, RecognitionScore, RunScore, score_recognition, score_run
 from bench.accuracy.store import StoredPoses, load_poses
+from bench.accuracy.workouts import evaluate_workouts, render_workouts
 from formcheck.io.atomic import write_text_atomic
 
 OUT = Path(__file__).resolve().parents[1] / "accuracy.json"
@@ -314,6 +315,10 @@ def main(args: argparse.Namespace) -> int:
     if not (args.no_realworld or args.only):
         print()
         print(render_realworld(real) if REALWORLD_DIR.exists() else f"real clips: {REALWORLD_DIR} not found")
+    workouts = [] if args.only else evaluate_workouts()
+    if workouts:
+        print()
+        print(render_workouts(workouts))
     if args.verbose:
         print("\nfailing cases:")
         for res in results:
@@ -331,7 +336,8 @@ def main(args: argparse.Namespace) -> int:
         if missing:
             print(f"\n{len(missing)} declared case(s) not stored yet (run extract): {', '.join(missing[:8])}"
                   + (" ..." if len(missing) > 8 else ""))  # fmt: skip
-    out = {"targets": TARGETS, "rows": rows, "totals": tot, "realworld": real, "cases": case_details(results)}
+    out = {"targets": TARGETS, "rows": rows, "totals": tot, "realworld": real, "workouts": workouts,
+           "cases": case_details(results)}
     target = args.out or (OUT if not args.only else None)
     if target:
         write_text_atomic(target, json.dumps(out, indent=1) + "\n")

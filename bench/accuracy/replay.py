@@ -24,7 +24,7 @@ from formcheck.rules.model import ExerciseRules
 from formcheck.session import run_analysis
 
 
-class _ReplaySource(FrameSource):
+class ReplaySource(FrameSource):
     """Frames of the stored clip's size and timestamps (black pixels: only their shape and times are used)."""
 
     def __init__(self, stored: StoredPoses, name: str) -> None:
@@ -55,7 +55,7 @@ def replay(
     named = catalogue[exercise] if exercise else None
     poses = iter(stored.poses)
     try:
-        result = run_analysis(_ReplaySource(stored, name), lambda frame: next(poses), named, catalogue=catalogue)
+        result = run_analysis(ReplaySource(stored, name), lambda frame: next(poses), named, catalogue=catalogue)
     except (ExerciseUnclearError, NoPersonError) as exc:
         recognition = getattr(exc, "recognition", None)
         return {"exercise": None, "rep_count": 0, "reps_by_side": None, "reps": [], "partial_reps": [],

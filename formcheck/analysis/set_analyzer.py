@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import replace
 
@@ -13,7 +14,7 @@ from formcheck.analysis.judge import judge_rep, name_shortfall, rep_score
 from formcheck.analysis.result import RepResult
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
-from formcheck.pose.measures import SIDES, Body, get_measure
+from formcheck.pose.measures import SIDES, Body, get_measure, torso_incline
 from formcheck.pose.view import body_yaw, classify_view, facing_away, median_yaw, moved_view, side_visibility
 from formcheck.rules.model import ExerciseRules
 
@@ -25,6 +26,7 @@ FAR_SIDE_S = 5.0      # how often the far side was seen is averaged over about t
 # travel this many body sizes (torso length, or shoulder width where larger) across the picture during a movement
 # are the person walking (off), not a rep.
 MOVED_AWAY_TORSOS = 1.0
+GOT_UP_FRAMES = 3     # frames above a lying exercise's torso limit that show the person got up (not one outlier)
 HIPS_KEPT_S = 120.0   # the hips' track is kept this long: far longer than any rep, and memory stays flat
 # The camera can move mid-set (a phone picked up and put down elsewhere, an edited video): the view is judged again
 # on the last few seconds (a rep or two), and changes when another view shows clearly for a while.
@@ -56,7 +58,8 @@ class SetAnalyzer:
         self._last_seen_t: float | None = None
         self._far_seen: float | None = None   # how often both sides were seen lately (0..1)
         self._far_t: float | None = None
-        self._hips: deque[tuple[float, float, float, float]] = deque()  # (t, x, y, body size) in pixels
+        # (t, x, y, body size) in pixels, and the torso's angle above the floor (read as the side plane's angles)
+        self._hips: deque[tuple[float, float, float, float, float]] = deque()
         self._undecided: dict[str | None, RepEvent] = {}  # a first movement waiting for a rep to compare with
         self._measures = self._measure_plan()
         self.log = FrameLog(keys=[*(key for key, _, _ in self._measures), COUNTED])
@@ -84,7 +87,7 @@ class SetAnalyzer:
         events: list[RepResult] = self._settle_view() if self.view is None and self._warmup else []
         for counter in self.counters.values():
             event = counter.finish(self.last_t)
-            if event is not None and not self._walked(event):
+            if event is not None and not self._walked(event) and not self._got_up(event):
                 events.extend(self._settle(event))
         events.extend(self._flush_undecided())
         if self._last_seen_t is not None and self.last_t - self._last_seen_t > GAP_NOTE_S:
@@ -191,7 +194,8 @@ class SetAnalyzer:
         reach = self._reach(row)
         for counter, value in zip(self.counters.values(), counted, strict=True):
             event = counter.update(t_s, value, reach if counter.side is None else None)
-            if event is not None and self._is_this_sides(event) and not self._walked(event):
+            if event is not None and self._is_this_sides(event) and not self._walked(event) \
+                    and not self._got_up(event):  # fmt: skip
                 events.extend(self._settle(event))
         return events
 
@@ -231,7 +235,8 @@ class SetAnalyzer:
         events = []
         for counter in self.counters.values():
             event = counter.finish(t_s)
-            if event is not None and self._is_this_sides(event) and not self._walked(event):
+            if event is not None and self._is_this_sides(event) and not self._walked(event) \
+                    and not self._got_up(event):  # fmt: skip
                 events.extend(self._settle(event))
         events.extend(self._flush_undecided())
         self.view = view
@@ -245,13 +250,16 @@ class SetAnalyzer:
         return events
 
     def _note_hips(self, t_s: float, picture: Body) -> None:
-        """Follow where the hips are in the picture, and how large the body looks there."""
+        """Follow where the hips are in the picture, how large the body looks there, and how upright the torso
+        looks (true from the side and at 3/4, where the picture shows the body's side plane)."""
         left_shoulder, right_shoulder = picture.p(Landmark.LEFT_SHOULDER), picture.p(Landmark.RIGHT_SHOULDER)
         hips = (picture.p(Landmark.LEFT_HIP) + picture.p(Landmark.RIGHT_HIP)) / 2
         shoulders = (left_shoulder + right_shoulder) / 2
         # the body's size: its torso, or its shoulders' width where the torso points at the camera
         size = max(float(np.linalg.norm(shoulders - hips)), float(np.linalg.norm(left_shoulder - right_shoulder)))
-        self._hips.append((t_s, float(hips[0]), float(hips[1]), size))
+        inclines = [torso_incline(picture, side) for side in SIDES]
+        incline = float(np.nanmean(inclines)) if not np.isnan(inclines).all() else math.nan
+        self._hips.append((t_s, float(hips[0]), float(hips[1]), size, incline))
         while self._hips[0][0] < t_s - HIPS_KEPT_S:
             self._hips.popleft()
 
@@ -263,6 +271,24 @@ class SetAnalyzer:
         torso = float(np.median(track[:, 3]))
         travel = np.hypot(track[:, 1] - track[0, 1], track[:, 2] - track[0, 2])
         return torso > 0 and float(travel.max()) > MOVED_AWAY_TORSOS * torso
+
+    def _got_up(self, event: RepEvent) -> bool:
+        """For an exercise done lying down: True when the torso rose more than ``max_torso_rise`` above its angle
+        earlier in the set (its median there, lying at rest and at the top of reps) on a few frames, not one
+        outlier: the person sat or stood up, which is not an attempt.
+
+        Read in the picture from the side and at 3/4 only, and against the person's own lying angle: from a
+        camera above, a lying torso pointing away from it looks tilted up the picture by a fixed amount.
+        """
+        rise = self.rules.rep.max_torso_rise
+        if rise is None or self.view not in ("side", "three_quarter"):
+            return False
+        before = np.array([h[4] for h in self._hips if h[0] < event.start_s])
+        during = np.array([h[4] for h in self._hips if event.start_s <= h[0] <= event.end_s])
+        before = before[~np.isnan(before)]
+        if before.size < GOT_UP_FRAMES:
+            return False   # nothing seen lying yet to compare with
+        return int(np.sum(during > float(np.median(before)) + rise)) >= GOT_UP_FRAMES
 
     def _signal(self, row: np.ndarray, side: str | None) -> float:
         """The rep signal a counter follows: its own side's, or for both sides together their mean.

@@ -24,6 +24,8 @@ SUMMARY_FILES = ("summary.csv", "summary.parquet", "summary.html")
 
 def report_fields(report: dict[str, Any]) -> dict[str, Any]:
     """The summary's view of one report: exercise, reps, score, the most frequent faults, completeness."""
+    if report.get("kind") == "workout":
+        return workout_fields(report)
     return {
         "exercise": report["exercise"],
         "reps": report["rep_count"],
@@ -32,6 +34,22 @@ def report_fields(report: dict[str, Any]) -> dict[str, Any]:
         "complete": report["complete"],
         "duration_s": report["source"]["duration_s"],
         "camera": report["camera"]["view_label"],
+    }
+
+
+def workout_fields(report: dict[str, Any]) -> dict[str, Any]:
+    """A workout in one row: its exercises in order, all its reps, each set's most frequent fault."""
+    sets = report["sets"]
+    scores = [s["score"] for s in sets if s["score"] is not None]
+    faults = [f"set {s['number']}: {top_faults(s['report'], 1)}" for s in sets if s["faults"]]
+    return {
+        "exercise": "workout: " + ", ".join(s["exercise"] for s in sets),
+        "reps": report["rep_count"],
+        "score": round(sum(scores) / len(scores), 1) if scores else None,
+        "top_faults": "; ".join(faults[:TOP_FAULTS]),
+        "complete": report["complete"],
+        "duration_s": report["source"]["duration_s"],
+        "camera": None,
     }
 
 

@@ -15,18 +15,23 @@ from formcheck.analysis.recognize import ExerciseUnclearError, RecognizingAnalyz
 from formcheck.analysis.result import SetResult, SourceInfo
 from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.analysis.summary import summarize
+from formcheck.analysis.workout_result import WorkoutResult
 from formcheck.draw.skeleton import SkeletonAnnotator
 from formcheck.errors import BadInputError, InterruptedAnalysis, NoPersonError
 from formcheck.history.recording import HistoryOptions, record_finished
 from formcheck.io.source import Frame, FrameSource, open_source
 from formcheck.io.writer import AnnotatedVideoWriter
 from formcheck.perception.model import resolve_model
+from formcheck.plans.loader import load_plan
+from formcheck.plans.model import Plan
 from formcheck.pose.frame import PoseFrame
 from formcheck.report.build import build_report
+from formcheck.report.workout_report import build_workout_report, write_workout_reports
 from formcheck.report.writers import check_report_paths, check_writable, write_reports
 from formcheck.rules.loader import load_all
 from formcheck.rules.model import VIEWS, ExerciseRules
 from formcheck.session import run_analysis
+from formcheck.workout_session import run_workout, with_adherence
 
 UNRECOGNISED_ID = "unknown"
 
@@ -54,8 +59,14 @@ def analyze_command(
     fps: float | None = None,
     on_frame: Callable[[int, int | None], None] | None = None,
     source_name: str | None = None,
-) -> SetResult:
-    """Run the whole analysis of one video, write what was asked for and record the set in ``history``.
+    plan: str | None = None,
+    workouts: bool = True,
+) -> SetResult | WorkoutResult:
+    """Run the whole analysis of one video, write what was asked for and record the set(s) in ``history``.
+
+    Without ``exercise`` a video holding several sets (split at rests, each exercise recognised) is reported as a
+    workout (``workouts=False``: always one set); ``plan`` (a plan file or a bundled plan's name) makes it a
+    workout compared with the plan.
 
     ``target_reps`` replaces the rule files' rep range; ``rotate`` turns the frames clockwise (90, 180, 270);
     ``fps`` is the frame rate of a folder of images. ``on_frame(done, total)`` follows the progress (e.g. in
@@ -73,6 +84,9 @@ def analyze_command(
     if exercise is not None and exercise not in catalogue:
         raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
     rules = catalogue[exercise] if exercise else None
+    if plan is not None and exercise is not None:
+        raise BadInputError("--plan and --exercise exclude each other: the plan names the exercises")
+    workout_plan = load_plan(plan, catalogue) if plan is not None else None
     source = open_source(video, fps=fps, rotate=rotate)
     if source_name:
         source.name = source_name
@@ -107,8 +121,13 @@ def analyze_command(
                     draw(frame, pose, analyzer, events)
 
             try:
-                analysis = run_analysis(source, poses, rules, catalogue=catalogue, landmarks_csv=landmarks,
-                                        frames=with_progress, on_pose=on_pose)  # fmt: skip
+                if rules is None and (workouts or workout_plan):
+                    expected = [s.exercise for s in workout_plan.sets()] if workout_plan else []
+                    analysis = run_workout(source, poses, catalogue, expected=expected, single=workout_plan is None,
+                                           landmarks_csv=landmarks, frames=with_progress, on_pose=on_pose)  # fmt: skip
+                else:
+                    analysis = run_analysis(source, poses, rules, catalogue=catalogue, landmarks_csv=landmarks,
+                                            frames=with_progress, on_pose=on_pose)  # fmt: skip
             except NoPersonError:
                 if rules is not None:
                     raise
@@ -124,6 +143,8 @@ def analyze_command(
             raise
         if writer:
             writer.close()
+    if isinstance(analysis, WorkoutResult):
+        return _finish_workout(console, video, analysis, workout_plan, reports, history, source.problem)
     report = build_report(analysis)
     write_reports(reports, report, analysis)
     print_summary(console, report, reports)
@@ -137,6 +158,45 @@ def analyze_command(
     if analysis.frames_with_person == 0:
         raise NoPersonError(f"{video}: nobody was seen in the video (report written with no reps)")
     return analysis
+
+
+def _finish_workout(console: Console, video: str, workout: WorkoutResult, plan: Plan | None, reports: list[Path],
+                    history: HistoryOptions | None, problem: str | None) -> WorkoutResult:  # fmt: skip
+    """Compare with the plan, write the workout's reports, print its summary, record every set."""
+    if plan is not None:
+        workout = with_adherence(workout, plan)
+    report = build_workout_report(workout)
+    write_workout_reports(reports, report, workout)
+    print_workout_summary(console, report, reports)
+    record_finished(history, [entry["report"] for entry in report["sets"]], console)
+    if not workout.complete:
+        if not problem:
+            raise InterruptedAnalysis(f"interrupted: the report covers the first {workout.source.duration_s:.1f} s "
+                                      f"({len(workout.sets)} sets), marked incomplete")  # fmt: skip
+        _warn(f"{video}: {problem}; analysed {workout.source.duration_s:.1f} s")
+    return workout
+
+
+def print_workout_summary(console: Console, report: dict, written: list[Path]) -> None:
+    """One line per set, then the plan's adherence."""
+    console.print(f"[bold]Workout[/bold]: {report['set_count']} sets, {report['rep_count']} reps")
+    for entry in report["sets"]:
+        by_side = entry["reps_by_side"]
+        reps = f"{entry['rep_count']}" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
+        partial = f", {entry['partial_reps']} partial" if entry["partial_reps"] else ""
+        score = "-" if entry["score"] is None else f"{entry['score']:.0f}/100"
+        faults = f"; faults: {', '.join(entry['faults'])}" if entry["faults"] else ""
+        console.print(f"  set {entry['number']} ({entry['start_s']:.0f}-{entry['end_s']:.0f} s): "
+                      f"{entry['exercise_name']}, {reps} reps{partial}, score {score}{faults}")  # fmt: skip
+    adherence = report.get("adherence")
+    if adherence:
+        console.print(f"  plan {report['plan']['name']}: {adherence['summary']}")
+        for planned in adherence["sets"]:
+            if planned["status"] != "done":
+                console.print(f"  [yellow]![/yellow] planned set {planned['number']} ({planned['exercise']}): "
+                              f"{planned['status']}" + (f", {planned['note']}" if planned.get("note") else ""))
+    for path in written:
+        console.print(f"  report written: {path}")
 
 
 def with_target_reps(catalogue: dict[str, ExerciseRules], target: int | None) -> dict[str, ExerciseRules]:
@@ -192,7 +252,7 @@ def _annotator(writer: AnnotatedVideoWriter) -> Callable[[Frame, PoseFrame, SetA
     coaching, overlay = SetCoaching(), OverlayAnnotator()
 
     def on_pose(frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer, events: list) -> None:
-        if isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None:  # still recognising
+        if analyzer is None or (isinstance(analyzer, RecognizingAnalyzer) and analyzer.inner is None):  # no set yet
             writer.write(SkeletonAnnotator().annotate(frame.image.copy(), pose))
             return
         state = coaching.update(pose.t, analyzer, events, pose)

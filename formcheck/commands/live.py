@@ -407,10 +407,12 @@ def live_command(
     linger_s: float = 10.0,
     history: HistoryOptions | None = None,
     target_reps: int | None = None,
+    plan: str | None = None,
 ) -> SetOutcome:
     """Open the camera and the window, coach sets until the user stops, save every set, record them.
 
-    ``target_reps`` replaces the rule files' rep range (e.g. a physiotherapist's prescription).
+    ``target_reps`` replaces the rule files' rep range (e.g. a physiotherapist's prescription); ``plan`` (a plan
+    file or a bundled plan's name) guides the user through a workout instead (``formcheck.commands.live_plan``).
     """
     console = Console(stderr=True)
     check_report_paths(reports)
@@ -419,6 +421,15 @@ def live_command(
     catalogue = with_target_reps(load_all(rules_dir), target_reps)
     if exercise is not None and exercise not in catalogue:
         raise BadInputError(f"unknown exercise {exercise!r}; choose one of: {', '.join(sorted(catalogue))}")
+    if plan is not None and exercise is not None:
+        raise BadInputError("--plan and --exercise exclude each other: the plan names the exercises")
+    workout_plan = None
+    if plan is not None:
+        from formcheck.plans.loader import load_plan
+
+        workout_plan = load_plan(plan, catalogue)
+        if not workout_plan.sets():
+            raise BadInputError(f"{plan}: the plan has no sets")
     from formcheck.perception.model import resolve_model
 
     resolved = resolve_model(model)
@@ -440,6 +451,17 @@ def live_command(
         speaker.say("Voice coaching on.")      # heard at once, or reported at once when no sound comes out
     grabber = start_grabber(source)
     loading = InBackground(lambda: _estimator(resolved.path))   # the camera shows while the model loads
+    if workout_plan is not None:
+        from formcheck.commands.live_plan import run_guided
+
+        try:
+            return run_guided(grabber, loading, catalogue, workout_plan, reports, window, console, speaker, history)
+        finally:
+            grabber.stop()
+            window.close()
+            if speaker is not None:
+                speaker.close(timeout_s=2.0)
+            _close_when_loaded(loading)
     session = LiveSession(grabber, None, catalogue, exercise, reports, window, console, speaker, linger_s)
     name = catalogue[exercise].name if exercise else "exercise recognised from the first seconds"
     console.print(f"live: {name}, from {source.name} ({KEYS_HELP})")

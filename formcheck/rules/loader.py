@@ -135,6 +135,7 @@ def _read_rep(path: Path, table: dict[str, Any]) -> RepDefinition:
         hold_s=rep.number("hold_s"),
         partial_fraction=partial_fraction if partial_fraction is not None else 0.0,
         range_cue=rep.table.get("range_cue"),
+        max_torso_rise=rep.number("max_torso_rise"),
     )
     if definition.range_cue is not None and not isinstance(definition.range_cue, str):
         raise rep.fail("range_cue", f"must be a cue id, got {definition.range_cue!r}")

@@ -30,6 +30,7 @@ class RepDefinition:
     hold_s: float
     partial_fraction: float
     range_cue: str | None = None  # the cue that names the shortfall of a rep that did not reach the top
+    max_torso_rise: float | None = None  # lying exercises: the torso rising this much is getting up (not a rep)
 
 
 def default_cue_name(code: str) -> str:

@@ -80,6 +80,11 @@ KEYS: tuple[KeySpec, ...] = (
             unit="s", low=0.0, high=2.0),
     KeySpec("rep", "hold_s", "number", "How long the article asks to hold the top (0: no hold).", default=0.0,
             unit="s", low=0.0, high=60.0),
+    KeySpec("rep", "max_torso_rise", "number", "For an exercise done lying down: how far the torso's angle above "
+            "the floor (`torso_incline`, in the picture) may rise above the person's own while lying earlier in the "
+            "set. A movement that rises further is sitting or standing up, not an attempt (standing up "
+            "straightens the shoulder-hip-knee line as a bridge does). Checked from the side and at 3/4 only. "
+            "None: not checked.", default=None, unit="°", low=0.0, high=90.0),
     KeySpec("rep", "partial_fraction", "number", "A movement smaller than this share of the set's typical rep is "
             "a partial rep. Without it: the share of the range `min_peak` asks for, (min_peak - rest) / (top - rest), "
             "so the same shortfall is judged against the person's own reps where the camera shrinks the signal.",

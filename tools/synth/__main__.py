@@ -115,6 +115,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workout(args: argparse.Namespace) -> int:
+    from tools.synth.workout import WORKOUTS, render_workout
+
+    for name in args.only or list(WORKOUTS):
+        started = time.perf_counter()
+        out = Path(args.out) / f"{name}.mp4"
+        truth = render_workout(WORKOUTS[name], out, jobs=args.jobs)
+        sets = ", ".join(f"{s['exercise']} {s['reps']}" for s in truth["sets"])
+        print(f"{out}: {truth['frames']} frames, {sets}; {out.stat().st_size / 1e6:.2f} MB, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
+    from tools.synth.readme import write_readme
+
+    write_readme(args.out)
+    return 0
+
+
 def cmd_list(_: argparse.Namespace) -> int:
     for spec in EXERCISES.values():
         extra = f"; set faults: {', '.join(spec.set_faults)}" if spec.set_faults else ""
@@ -134,6 +150,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--jobs", type=int, default=2)
     s.add_argument("--plain-truth", action="store_true", help="write .truth.json instead of .truth.json.gz")
     s.set_defaults(func=cmd_samples)
+    w = sub.add_parser("workout", help="render the workout samples (several sets in one H.264 video)")
+    w.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    w.add_argument("--only", action="append", metavar="NAME", help="render just this workout (repeatable)")
+    w.add_argument("--jobs", type=int, default=2)
+    w.set_defaults(func=cmd_workout)
     r = sub.add_parser("render", help="render one custom video")
     r.add_argument("--exercise", required=True, choices=sorted(EXERCISES))
     r.add_argument("--reps", type=int, default=10)

@@ -61,5 +61,37 @@ def write_readme(folder: Path) -> Path:
             f"| {_faults(t['reps'])} | {', '.join(t['set_faults']) or 'none'} |"
         )
     out = folder / "README.md"
-    out.write_text(HEADER + "\n".join(rows) + "\n")
+    out.write_text(HEADER + "\n".join(rows) + "\n" + _workouts(folder))
     return out
+
+
+WORKOUT_HEADER = """
+## Workouts
+
+Several sets of one athlete in one video (H.264), rendered by `python -m tools.synth workout` (the manifest is
+`WORKOUTS` in `tools/synth/workout.py`). Between sets the athlete gets up and walks out of the picture; the
+picture stays empty for 5 s. The truth, `NAME.truth.json.gz` (read it with
+`tools.synth.workout.load_workout_truth`), gives per set its exercise, view, where it lies in the video, its
+reps (per side for the one-arm row) with their times and faults, and the generator parameters.
+
+| file | fps | size | sets (exercise, view, seconds, reps) |
+| --- | --- | --- | --- |
+"""
+
+
+def _workouts(folder: Path) -> str:
+    from tools.synth.workout import WORKOUTS, load_workout_truth
+
+    rows = []
+    for name in WORKOUTS:
+        path = folder / f"{name}.truth.json.gz"
+        if not path.exists():
+            continue
+        t = load_workout_truth(path)
+        sets = "; ".join(
+            f"{i}. {s['exercise']}, {s['view']}, {s['start_s']:.0f}-{s['end_s']:.0f} s, {s['reps']}"
+            + (" (" + ", ".join(f"{k} {n}" for k, n in s["reps_by_side"].items()) + ")" if s["reps_by_side"] else "")
+            for i, s in enumerate(t["sets"], 1)
+        )
+        rows.append(f"| {t['video']} | {t['fps']:g} | {t['width']}x{t['height']} | {sets} |")
+    return WORKOUT_HEADER + "\n".join(rows) + "\n" if rows else ""
