@@ -220,7 +220,7 @@ def test_the_command_line_writes_the_json(tmp_path: Path, capsys: pytest.Capture
     assert main(["--only", f"^({pattern})$", "--jobs", "1", "--verbose", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     assert {c["case"] for c in data["cases"]} == {p.name[: -len(".truth.json")] for p in paths}
-    assert set(data) == {"targets", "rows", "totals", "realworld", "cases"}
+    assert set(data) == {"targets", "rows", "totals", "realworld", "workouts", "cases"}
     assert "| exercise | view |" in capsys.readouterr().out
 
 

@@ -136,3 +136,18 @@ def test_getting_up_after_hip_raises_is_not_a_rep() -> None:
         analyzer.finish()
         counts.append(analyzer.rep_count)
     assert counts == [truth["reps"], truth["reps"] + 1]
+
+
+@pytest.mark.skipif(not (CASES_DIR / f"{FLY}.npz").exists(), reason="stored bench cases missing")
+@pytest.mark.parametrize("cases", [
+    ("reverse_fly_azm045_0", "bent_over_lateral_raise_azm045_0"),   # the same posture, another arm movement
+    ("hip_raise_azm090_0", "seated_row_azm060_0"),                    # lying, then sitting
+    ("seated_row_azm045_0", "one_arm_row_azm045_0"),
+])  # fmt: skip
+def test_a_change_of_exercise_without_a_rest_starts_a_new_set(cases: tuple[str, str]) -> None:
+    """One set straight after the other, no rest and nobody leaving: the second exercise, recognised for a while
+    in the set's last seconds, starts a set of its own, and each set keeps its own reps."""
+    sets = _split(_workout(list(cases), 0.0, in_view=True))
+    assert [(s.analyzer.rules.id, s.analyzer.rep_count, s.analyzer.reps_by_side()) for s in sets] == [
+        (_truth(c)["exercise"], _truth(c)["rep_count"], _truth(c)["reps_by_side"]) for c in cases]
+    assert sets[0].reason == "changed exercise" and sets[0].end_s <= sets[1].start_s

@@ -43,7 +43,7 @@ def _mid(body: Body, a: Landmark, b: Landmark) -> np.ndarray:
     return (body.p(a) + body.p(b)) / 2
 
 
-def _frame_row(pose: PoseFrame) -> dict[str, float]:
+def frame_row(pose: PoseFrame) -> dict[str, float]:
     """Posture and arm geometry of one frame (world space, y up; lengths in torso lengths)."""
     body = Body(pose, "world")
     picture = Body(pose, "image")  # arms swung toward the camera show in the elbow's height, not in world depth
@@ -297,7 +297,7 @@ class ExerciseRecognizer:
         self.poses.append(pose)
         if pose.is_empty:
             return None
-        self._rows.append(_frame_row(pose))
+        self._rows.append(frame_row(pose))
         self._times.append(pose.t)
         if self.seen_s < self._next_check_s:
             return None

@@ -1,7 +1,8 @@
 """A workout in one stream: split the poses into sets and analyse each with the exercise recognised afresh.
 
-A set ends where a person ends one: they leave the picture for a while (``ABSENT_S``), or they make no attempt
-for longer than any pause inside a set (``REST_S``). Between sets the splitter watches for the next exercise on a
+A set ends where a person ends one: they leave the picture for a while (``ABSENT_S``), they make no attempt
+for longer than any pause inside a set (``REST_S``), or they go straight on to another exercise (recognised
+again and again on the set's last seconds, ``SwitchWatch``). Between sets the splitter watches for the next exercise on a
 sliding window of the last seconds, so standing around, walking or setting up never becomes a set: a set starts
 only when an exercise is recognised (with the next planned exercise, if any, as the expected one). A recognised
 stretch in which no attempt was made is not a set (a set-up, a pose held while resting).
@@ -9,10 +10,20 @@ stretch in which no attempt was made is not a set (a set-up, a pose held while r
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from formcheck.analysis.recognize import CLEAR_AFTER_S, LIKELY_SCORE, ExerciseRecognizer, Recognition
+from formcheck.analysis.recognize import (
+    CHECK_EVERY_S,
+    CLEAR_AFTER_S,
+    LIKELY_SCORE,
+    ExerciseRecognizer,
+    Recognition,
+    extract_features,
+    frame_row,
+    recognize_features,
+)
 from formcheck.analysis.result import RepResult
 from formcheck.analysis.set_analyzer import SetAnalyzer
 from formcheck.pose.frame import PoseFrame
@@ -23,6 +34,49 @@ ABSENT_S = 3.0   # out of the picture this long ends a set (a person leaves betw
 # plus the way up and down; rests between sets are longer than half a minute.
 REST_S = 30.0
 SLIDE_KEEP_S = CLEAR_AFTER_S + 1.0  # waiting for a set: an unclear window is retried on its last seconds
+# During a set, the last seconds are recognised again: another exercise recognised on every look for this long is a
+# change of exercise without a rest (one look can be wrong; the recognizer's own rule decides each look).
+SWITCH_WINDOW_S = CLEAR_AFTER_S + 1.0
+SWITCH_HOLD_S = 3.0
+
+
+class SwitchWatch:
+    """Recognises the last ``SWITCH_WINDOW_S`` of a set again and again; says when another exercise has been
+    recognised on every look for ``SWITCH_HOLD_S`` (and since when)."""
+
+    def __init__(self, catalogue: dict[str, ExerciseRules], current: str) -> None:
+        self.catalogue, self.current = catalogue, current
+        self._rows: deque[tuple[float, dict[str, float]]] = deque()
+        self._next_check_s: float | None = None
+        self._other: tuple[str, float] | None = None   # (exercise, first seen at)
+        self.last: Recognition | None = None
+
+    def add(self, pose: PoseFrame) -> str | None:
+        """Feed one frame; the other exercise once it has held for ``SWITCH_HOLD_S``."""
+        if pose.is_empty:
+            return None
+        self._rows.append((pose.t, frame_row(pose)))
+        while self._rows[0][0] < pose.t - SWITCH_WINDOW_S:
+            self._rows.popleft()
+        if self._next_check_s is None:
+            self._next_check_s = pose.t + SWITCH_WINDOW_S
+        if pose.t < self._next_check_s:
+            return None
+        self._next_check_s = pose.t + CHECK_EVERY_S
+        times = [t for t, _ in self._rows]
+        self.last = recognize_features(extract_features([r for _, r in self._rows], times), self.catalogue)
+        seen = self.last.exercise
+        if seen is None or seen == self.current:
+            self._other = None
+            return None
+        if self._other is None or self._other[0] != seen:
+            self._other = (seen, times[0])
+        return seen if pose.t - self._other[1] >= SWITCH_WINDOW_S + SWITCH_HOLD_S else None
+
+    @property
+    def since_s(self) -> float | None:
+        """Where the other exercise's first window began."""
+        return None if self._other is None else self._other[1]
 
 
 @dataclass(frozen=True)
@@ -58,6 +112,8 @@ class WorkoutSplitter:
         self.recognition: Recognition | None = None  # of the set in progress, or the last unclear one
         self.last_unclear: Recognition | None = None
         self.window: list[PoseFrame] = []  # the poses the set in progress was recognised on (replayed into it)
+        self._switch: SwitchWatch | None = None
+        self._recent: deque[PoseFrame] = deque()  # the set's last seconds, for a set that starts without a rest
         self._recognizer = ExerciseRecognizer(catalogue)
         self._set_start_s = 0.0
         self._absent_since: float | None = None
@@ -108,7 +164,25 @@ class WorkoutSplitter:
         reason = self._over(pose.t)
         if reason:
             events.extend(self._end(reason))
-        return events
+            return events
+        return events + self._watch_switch(pose)
+
+    def _watch_switch(self, pose: PoseFrame) -> list[RepResult | SetEnded]:
+        """Another exercise recognised for a while in the set's last seconds: the set ends where it began, and
+        a set of that exercise starts there (its attempts so far move to it)."""
+        assert self._switch is not None
+        self._recent.append(pose)
+        while self._recent[0].t < pose.t - SWITCH_WINDOW_S - SWITCH_HOLD_S - 1.0:
+            self._recent.popleft()
+        other = self._switch.add(pose)
+        if other is None:
+            return []
+        since, result = self._switch.since_s, self._switch.last
+        assert since is not None and result is not None
+        events = self._end("changed exercise", before_s=since)
+        kept = self.ended[-1].end_s if events and isinstance(events[-1], SetEnded) else since
+        replay = [p for p in self._recent if p.t >= max(since, kept)]   # the old set's last attempt stays its own
+        return events + self._start(result, replay)
 
     def finish(self) -> list[RepResult | SetEnded]:
         """End of the stream: the set in progress ends; an exercise still being watched is decided now."""
@@ -151,13 +225,15 @@ class WorkoutSplitter:
         for pose in keep:
             self._recognizer.add(pose)
 
-    def _start(self, result: Recognition) -> list[RepResult | SetEnded]:
+    def _start(self, result: Recognition, poses: list[PoseFrame] | None = None) -> list[RepResult | SetEnded]:
         exercise = self._accept(result)
         assert exercise is not None
-        poses = self._recognizer.poses
+        poses = self._recognizer.poses if poses is None else poses
         self._recognizer = ExerciseRecognizer(self.catalogue)
         self.recognition = result
         self.analyzer = SetAnalyzer(self.catalogue[exercise], self.view)
+        self._switch = SwitchWatch(self.catalogue, exercise)
+        self._recent = deque(poses)
         self._set_start_s = poses[0].t if poses else self._last_t
         self.window = poses
         events: list[RepResult | SetEnded] = []
@@ -182,10 +258,15 @@ class WorkoutSplitter:
         attempts = (*analyzer.reps, *analyzer.partials)
         return max([self._set_start_s, *(a.end_s for a in attempts)])
 
-    def _end(self, reason: str) -> list[RepResult | SetEnded]:
+    def _end(self, reason: str, before_s: float | None = None) -> list[RepResult | SetEnded]:
+        """End the set in progress; with ``before_s``, its attempts that began from then on are not its own."""
         analyzer = self.analyzer
         assert analyzer is not None
         events: list[RepResult | SetEnded] = list(analyzer.finish())
+        if before_s is not None:
+            analyzer.reps[:] = [r for r in analyzer.reps if r.start_s < before_s]
+            analyzer.partials[:] = [r for r in analyzer.partials if r.start_s < before_s]
+            events = [e for e in events if not isinstance(e, RepResult) or e.start_s < before_s]
         self.analyzer = None
         if analyzer.reps or analyzer.partials:
             end_s = self._last_activity_s(analyzer)
