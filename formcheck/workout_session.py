@@ -48,17 +48,23 @@ class WorkoutRun:
         """One frame; returns the attempts that ended with it and the SetEnded of a set that ended."""
         self.frames += 1
         self.last_t, self.size = pose.t, (frame.image.shape[1], frame.image.shape[0])
-        analyzer = self.splitter.analyzer
+        before = self.splitter.analyzer
         events = self.splitter.update(pose)
-        if analyzer is None and self.splitter.analyzer is not None:   # a set started, recognised on its window
-            analyzer = self.splitter.analyzer
+        ended = next((i for i, e in enumerate(events) if isinstance(e, SetEnded)), None)
+        if ended is not None:   # the set's last events, then those of a set that started straight after it
+            own, new = events[: ended + 1], events[ended + 1:]
+        else:
+            own, new = (events, []) if before is not None else ([], events)
+        if before is not None and self._recorder is not None:
+            self._recorder.add(frame, pose, before, own)
+        self._close(own)
+        started = self.splitter.analyzer
+        if started is not None and started is not before:   # a set started, recognised on its window
             self._recorder = SetRecorder()
             for seen in self.splitter.window[:-1]:
                 self._recorder.count += 1
                 self._recorder.sample.add(seen)
-        if self._recorder is not None and analyzer is not None:
-            self._recorder.add(frame, pose, analyzer, events)
-        self._close(events)
+            self._recorder.add(frame, pose, started, new)
         return events
 
     def end_now(self) -> list:

@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench.accuracy.extract import CASES_DIR
@@ -151,3 +152,32 @@ def test_a_change_of_exercise_without_a_rest_starts_a_new_set(cases: tuple[str, 
     assert [(s.analyzer.rules.id, s.analyzer.rep_count, s.analyzer.reps_by_side()) for s in sets] == [
         (_truth(c)["exercise"], _truth(c)["rep_count"], _truth(c)["reps_by_side"]) for c in cases]
     assert sets[0].reason == "changed exercise" and sets[0].end_s <= sets[1].start_s
+
+
+@pytest.mark.skipif(not (CASES_DIR / f"{FLY}.npz").exists(), reason="stored bench cases missing")
+def test_a_workout_without_rests_is_reported_set_by_set() -> None:
+    """The whole path `analyze` takes (run_workout: each set frozen with its own frames) on sets that follow one
+    another straight away, then after the person left the picture."""
+    from formcheck.io.source import Frame, FrameSource
+    from formcheck.workout_session import run_workout
+
+    cases = ["reverse_fly_azm045_0", "bent_over_lateral_raise_azm045_0", "hip_raise_azm090_2"]
+    stream = _workout(cases[:2], 0.0, in_view=True)
+    stream += _gap(stream[-1].timestamp_ms + 42, ABSENT_S + 1.0, stream[-1].image_size)
+    stream += _shifted(cases[2], stream[-1].timestamp_ms + 42)
+
+    class Replay(FrameSource):
+        name, fps, frame_count = "joined", 24.0, len(stream)
+
+        def __iter__(self):
+            for i, pose in enumerate(stream):
+                yield Frame(i, pose.timestamp_ms, np.zeros((480, 640, 3), np.uint8))
+
+    poses = iter(stream)
+    workout = run_workout(Replay(), lambda frame: next(poses), load_all())
+    assert [(s.result.rules.id, s.result.rep_count, s.ended_by) for s in workout.sets] == [
+        ("reverse_fly", _truth(cases[0])["rep_count"], "changed exercise"),
+        ("bent_over_lateral_raise", _truth(cases[1])["rep_count"], "left the picture"),
+        ("hip_raise", _truth(cases[2])["rep_count"], "ended")]
+    assert sum(s.result.source.frames for s in workout.sets) >= len(stream) * 0.8   # every set has its frames
+    assert all(s.result.source.frames > 0 and s.result.keyframes for s in workout.sets)

@@ -2,10 +2,10 @@
 
 A set ends where a person ends one: they leave the picture for a while (``ABSENT_S``), they make no attempt
 for longer than any pause inside a set (``REST_S``), or they go straight on to another exercise (recognised
-again and again on the set's last seconds, ``SwitchWatch``). Between sets the splitter watches for the next exercise on a
-sliding window of the last seconds, so standing around, walking or setting up never becomes a set: a set starts
-only when an exercise is recognised (with the next planned exercise, if any, as the expected one). A recognised
-stretch in which no attempt was made is not a set (a set-up, a pose held while resting).
+again and again on the set's last seconds, ``SwitchWatch``). Between sets the splitter watches for the next
+exercise on a sliding window of the last seconds, so standing around, walking or setting up never becomes a set:
+a set starts only when an exercise is recognised (with the next planned exercise, if any, as the expected one).
+A recognised stretch in which no attempt was made is not a set (a set-up, a pose held while resting).
 """
 
 from __future__ import annotations
