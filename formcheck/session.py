@@ -75,10 +75,19 @@ class SetRecorder:
     def add(self, frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer | RecognizingAnalyzer | None,
             events: list) -> None:  # fmt: skip
         """Note one analysed frame and the attempts that ended with it."""
+        self.seen(frame, pose)
+        self.judged(frame, pose, analyzer, events)
+
+    def seen(self, frame: Frame, pose: PoseFrame) -> None:
+        """Count a frame as analysed (as soon as its pose is known: the landmark export has its row then)."""
         self.count += 1
         self.height, self.width = frame.image.shape[:2]
         self.last_t = pose.t
         self.sample.add(pose)
+
+    def judged(self, frame: Frame, pose: PoseFrame, analyzer: SetAnalyzer | RecognizingAnalyzer | None,
+               events: list) -> None:  # fmt: skip
+        """After the analysis took the frame: key frames of the reps that ended, the peak of the one going on."""
         self.note(events)
         if analyzer is not None:
             _keep_peak_frame(analyzer, frame, pose, self._best)
@@ -126,14 +135,20 @@ def stream(
     *,
     exporter: LandmarkCsv | None = None,
     frames: Callable[[Iterator[Frame]], Iterator[Frame]] | None = None,
+    seen: Callable[[Frame, PoseFrame], None] | None = None,
 ) -> tuple[bool, str | None]:
     """Feed every frame's pose to ``step`` (and to the landmark CSV); Ctrl-C stops early. Returns (complete,
-    interruption); the source is closed, and on an error the unfinished CSV is dropped."""
+    interruption); the source is closed, and on an error the unfinished CSV is dropped.
+
+    ``seen`` counts the frame right before its landmark row is written, so that on Ctrl-C the export holds
+    exactly the frames counted (the analysis of the frame in ``step`` may be cut short)."""
     complete, interruption = True, None
     iterator = frames(iter(source)) if frames else iter(source)
     try:
         for frame in iterator:
             pose = poses(frame)
+            if seen:
+                seen(frame, pose)
             if exporter:
                 exporter.write(frame.index, pose)
             step(frame, pose)
@@ -179,11 +194,11 @@ def run_analysis(
             check.add(pose)
             check.poses.clear()  # the check needs the features only, not the poses for a replay
         events = analyzer.update(pose)
-        recorder.add(frame, pose, analyzer, events)
+        recorder.judged(frame, pose, analyzer, events)
         if on_pose:
             on_pose(frame, pose, analyzer, events)
 
-    complete, interruption = stream(source, poses, step, exporter=exporter, frames=frames)
+    complete, interruption = stream(source, poses, step, exporter=exporter, frames=frames, seen=recorder.seen)
     try:
         recorder.note(analyzer.finish())
     except FormcheckError:  # e.g. the exercise could not be recognised: nothing to report

@@ -44,10 +44,16 @@ class WorkoutRun:
         """The set in progress (None between sets)."""
         return self.splitter.analyzer
 
-    def add(self, frame: Frame, pose: PoseFrame) -> list:
-        """One frame; returns the attempts that ended with it and the SetEnded of a set that ended."""
+    def seen(self, frame: Frame, pose: PoseFrame) -> None:
+        """Count a frame of the video (as soon as its pose is known; ``add`` analyses it)."""
         self.frames += 1
         self.last_t, self.size = pose.t, (frame.image.shape[1], frame.image.shape[0])
+
+    def add(self, frame: Frame, pose: PoseFrame, counted: bool = False) -> list:
+        """One frame (``counted``: already passed to ``seen``); returns the attempts that ended with it and the
+        SetEnded of a set that ended."""
+        if not counted:
+            self.seen(frame, pose)
         before = self.splitter.analyzer
         events = self.splitter.update(pose)
         ended = next((i for i, e in enumerate(events) if isinstance(e, SetEnded)), None)
@@ -131,14 +137,18 @@ def run_workout(
     one_recorder = SetRecorder()
     exporter = LandmarkCsv(landmarks_csv) if landmarks_csv else None
 
+    def seen(frame: Frame, pose: PoseFrame) -> None:
+        run.seen(frame, pose)
+        one_recorder.seen(frame, pose)
+
     def step(frame: Frame, pose: PoseFrame) -> None:
-        events = run.add(frame, pose)
+        events = run.add(frame, pose, counted=True)
         if one is not None:
-            one_recorder.add(frame, pose, one, one.update(pose))
+            one_recorder.judged(frame, pose, one, one.update(pose))
         if on_pose:
             on_pose(frame, pose, run.analyzer, events)
 
-    complete, interruption = stream(source, poses, step, exporter=exporter, frames=frames)
+    complete, interruption = stream(source, poses, step, exporter=exporter, frames=frames, seen=seen)
     if exporter:
         exporter.close()
     run.finish()
